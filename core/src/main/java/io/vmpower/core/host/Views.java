@@ -1,0 +1,51 @@
+package io.vmpower.core.host;
+
+import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.PeerCredentials;
+import io.vmpower.core.hal.VmState;
+import io.vmpower.core.vm.ChannelState;
+import io.vmpower.core.vm.ChannelStats;
+import java.nio.file.Path;
+import java.util.List;
+
+/** What the host's commands report, as data; the CLI formats it. */
+public final class Views {
+  private Views() {}
+
+  /** The result of a channel command for one channel. */
+  public record ChannelResult(int channel, Path path, boolean ok, String message) {}
+
+  public record ChannelView(
+      int number, Path path, ChannelState state, PeerCredentials peer, String lastError) {}
+
+  public record VmView(
+      String name,
+      VmState state,
+      List<ChannelView> channels,
+      List<CpuSet> pinning,
+      boolean queryEnabled,
+      boolean fresh) {}
+
+  public record VmSummary(
+      String name, VmState state, int vcpus, int channels, int connected, boolean queryEnabled) {}
+
+  /** One CPU for {@code show_cpus}; frequencies in kHz, 0 where unknown. */
+  public record CpuRow(
+      int cpu,
+      boolean online,
+      boolean controlled,
+      String driver,
+      String governor,
+      long currentKhz,
+      long minKhz,
+      long maxKhz,
+      boolean turboAvailable,
+      boolean turboEnabled,
+      List<String> vcpus,
+      CpuSet related) {}
+
+  /** A CPU's frequency for {@code show_cpu_freq}, or why it cannot be read. */
+  public record CpuFreq(int cpu, long khz, String error) {}
+
+  public record ChannelStatsView(String vm, int channel, ChannelState state, ChannelStats stats) {}
+}

@@ -1,0 +1,205 @@
+package io.vmpower.core.monitor;
+
+import io.vmpower.core.power.PowerManager;
+import io.vmpower.core.power.ScaleOp;
+import io.vmpower.core.power.ScaleOutcome;
+import io.vmpower.core.vm.Channel;
+import io.vmpower.core.vm.ChannelStats;
+import io.vmpower.core.vm.ChannelStats.Counter;
+import io.vmpower.core.vm.Vm;
+import io.vmpower.core.wire.PowerRequestCodec;
+import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.Wire;
+import io.vmpower.core.wire.WireFormat;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one guest request read from a channel and writes the reply, applying the security rules:
+ *
+ * <ul>
+ *   <li>resource_id must be a vCPU of the VM that owns the channel, else NACK and nothing scaled;
+ *   <li>core_type = physical from a guest is refused with a NACK;
+ *   <li>queries are answered about the channel's own VM only, whatever vm_name the packet carries,
+ *       and only when queries are enabled for it (else no reply, as DPDK does: a 464-byte NACK
+ *       would misalign a DPDK guest that reads 88 bytes);
+ *   <li>list replies carry the first 8 vCPUs at most; every reply byte is written.
+ * </ul>
+ *
+ * CONNECT is served with no reply; PKT_POLICY and PKT_POLICY_REMOVE get a NACK until policies
+ * exist. In the legacy protocol nothing is ever replied. Allocation-free for scale requests.
+ */
+@Singleton
+public final class RequestDispatcher {
+  private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+  private final PowerManager power;
+  private final long[] freqScratch = new long[Wire.MAX_VCPU_PER_REPLY];
+  private final boolean[] turboScratch = new boolean[Wire.MAX_VCPU_PER_REPLY];
+  private final boolean[] priorityScratch = new boolean[Wire.MAX_VCPU_PER_REPLY];
+
+  @Inject
+  public RequestDispatcher(PowerManager power) {
+    this.power = power;
+  }
+
+  /**
+   * Serves the request at {@code base} of {@code packets} (little-endian) read from {@code
+   * channel}, writing any reply at the position of {@code out} when it has room (else the reply is
+   * dropped and counted). Counts the request's outcome in the channel's stats. Called on the
+   * monitor thread only.
+   */
+  public void dispatch(
+      Channel channel, WireFormat format, ByteBuffer packets, int base, ByteBuffer out) {
+    ChannelStats stats = channel.stats();
+    Vm vm = channel.vm();
+    int command = PowerRequestCodec.command(packets, base);
+    switch (command) {
+      case Wire.CPU_POWER_CONNECT -> stats.increment(Counter.CONNECTS);
+      case Wire.CPU_POWER -> scale(channel, vm, format, packets, base, out);
+      case Wire.QUERY_FREQ, Wire.QUERY_FREQ_LIST, Wire.QUERY_CAPS, Wire.QUERY_CAPS_LIST ->
+          query(channel, vm, format, command, packets, base, out);
+      case Wire.PKT_POLICY, Wire.PKT_POLICY_REMOVE ->
+          nack(channel, format, packets, base, out, Counter.NACK_POLICY_UNSUPPORTED);
+      default -> {
+        log.warn("{}: unknown command {} refused", channel, Integer.toUnsignedString(command));
+        nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_COMMAND);
+      }
+    }
+  }
+
+  private void scale(
+      Channel channel, Vm vm, WireFormat format, ByteBuffer packets, int base, ByteBuffer out) {
+    ScaleOp op = ScaleOp.fromUnit(PowerRequestCodec.unit(packets, base));
+    if (op == null) {
+      log.warn(
+          "{}: unknown unit {} refused",
+          channel,
+          Integer.toUnsignedString(PowerRequestCodec.unit(packets, base)));
+      nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_UNIT);
+      return;
+    }
+    if (format == WireFormat.DPDK && PowerRequestCodec.physicalCore(packets, base)) {
+      log.warn("{}: core_type physical refused: a guest may only name its own vCPUs", channel);
+      nack(channel, format, packets, base, out, Counter.NACK_PHYSICAL_CORE);
+      return;
+    }
+    long vcpu = PowerRequestCodec.resourceId(packets, base);
+    if (vcpu < 0 || vcpu >= vm.vcpuCount()) {
+      log.warn(
+          "{}: vCPU {} refused: VM '{}' has {} vCPUs",
+          channel,
+          Long.toUnsignedString(vcpu),
+          vm.name(),
+          vm.vcpuCount());
+      nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_VCPU);
+      return;
+    }
+    ScaleOutcome outcome = power.scaleAll(vm.pinning((int) vcpu), op);
+    if (outcome == ScaleOutcome.FAILED) {
+      nack(channel, format, packets, base, out, Counter.NACK_SCALE_FAILED);
+      return;
+    }
+    if (format.hasReplies()) {
+      reply(channel, out, Wire.REQUEST_SIZE);
+      if (out.remaining() >= Wire.REQUEST_SIZE) {
+        Replies.writeAckNack(packets, base, true, out);
+      }
+      channel.stats().increment(Counter.ACKED);
+    } else {
+      channel.stats().increment(Counter.LEGACY_SERVED);
+    }
+  }
+
+  private void query(
+      Channel channel,
+      Vm vm,
+      WireFormat format,
+      int command,
+      ByteBuffer packets,
+      int base,
+      ByteBuffer out) {
+    if (!format.hasReplies()) {
+      channel.stats().increment(Counter.LEGACY_SERVED);
+      return;
+    }
+    if (!vm.queryEnabled()) {
+      log.info(
+          "{}: query refused: queries are disabled for VM '{}' (set_query {} enable)",
+          channel,
+          vm.name(),
+          vm.name());
+      channel.stats().increment(Counter.REFUSED_QUERY_DISABLED);
+      return;
+    }
+    boolean list = command == Wire.QUERY_FREQ_LIST || command == Wire.QUERY_CAPS_LIST;
+    long resource = PowerRequestCodec.resourceId(packets, base);
+    int unit = PowerRequestCodec.unit(packets, base);
+    int count;
+    int first;
+    if (list) {
+      first = 0;
+      count = Math.min(vm.vcpuCount(), Wire.MAX_VCPU_PER_REPLY);
+    } else {
+      if (resource < 0 || resource >= vm.vcpuCount()) {
+        log.warn(
+            "{}: query of vCPU {} refused: VM '{}' has {} vCPUs",
+            channel,
+            Long.toUnsignedString(resource),
+            vm.name(),
+            vm.vcpuCount());
+        channel.stats().increment(Counter.REFUSED_QUERY_BAD_VCPU);
+        return;
+      }
+      first = (int) resource;
+      count = 1;
+    }
+    boolean freq = command == Wire.QUERY_FREQ || command == Wire.QUERY_FREQ_LIST;
+    int size = freq ? Wire.FREQ_LIST_SIZE : Wire.CAPS_LIST_SIZE;
+    for (int i = 0; i < count; i++) {
+      int pcpu = vm.pinning(first + i).first();
+      boolean known = pcpu >= 0 && power.controls(pcpu);
+      if (freq) {
+        freqScratch[i] = known ? power.currentKhz(pcpu) : 0;
+      } else {
+        turboScratch[i] = known && power.frequencies().capabilities(pcpu).turbo();
+        priorityScratch[i] = known && power.frequencies().capabilities(pcpu).priorityCore();
+      }
+    }
+    reply(channel, out, size);
+    if (out.remaining() >= size) {
+      if (freq) {
+        Replies.writeFreqList(out, resource, unit, vm.name(), freqScratch, count);
+      } else {
+        Replies.writeCapsList(out, resource, unit, vm.name(), turboScratch, priorityScratch, count);
+      }
+    }
+    channel.stats().increment(Counter.ANSWERED);
+  }
+
+  private void nack(
+      Channel channel,
+      WireFormat format,
+      ByteBuffer packets,
+      int base,
+      ByteBuffer out,
+      Counter reason) {
+    channel.stats().increment(reason);
+    if (format.hasReplies()) {
+      reply(channel, out, Wire.REQUEST_SIZE);
+      if (out.remaining() >= Wire.REQUEST_SIZE) {
+        Replies.writeAckNack(packets, base, false, out);
+      }
+    }
+  }
+
+  /** Counts a reply that will not fit the guest's output queue. */
+  private static void reply(Channel channel, ByteBuffer out, int size) {
+    if (out.remaining() < size) {
+      channel.stats().increment(Counter.REPLIES_DROPPED);
+    }
+  }
+}
