@@ -234,8 +234,7 @@ public final class HostController {
         if (suffix.isEmpty()
             || suffix.length() > 9
             || !suffix.chars().allMatch(Character::isDigit)) {
-          if (registry.find(file.substring(0, file.lastIndexOf('.'))).isEmpty()
-              || !suffix.contains(".")) {
+          if (!belongsToLongerName(vm, file)) {
             skipped.add(
                 new ChannelResult(
                     -1, p, false, "skipped '" + file + "': not " + prefix + "N with N a number"));
@@ -261,6 +260,16 @@ public final class HostController {
       throw new CommandException(
           "cannot read the channel folder " + config.channelDir() + ": " + e.getMessage());
     }
+  }
+
+  /** Whether {@code file} is a channel of another registered VM whose name extends {@code vm}. */
+  private boolean belongsToLongerName(String vm, String file) {
+    for (String other : registry.names()) {
+      if (other.length() > vm.length() && file.startsWith(other + ".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void checkChannelNumbers(CpuSet numbers) throws CommandException {
