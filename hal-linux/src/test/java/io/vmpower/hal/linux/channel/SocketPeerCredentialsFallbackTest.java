@@ -1,0 +1,62 @@
+package io.vmpower.hal.linux.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.security.auth.module.UnixSystem;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A JVM started without the option SO_PEERCRED needs (as a launcher that forgot it would) still
+ * opens channels, says why once, and names the socket file's owner instead.
+ */
+@Timeout(60)
+class SocketPeerCredentialsFallbackTest {
+
+  @TempDir Path dir;
+
+  /** Runs in the child JVM: opens one channel and prints what the transport saw. */
+  public static final class ChildMain {
+    public static void main(String[] args) throws IOException {
+      Path path = Path.of(args[0]);
+      try (SocketChannelTransport transport = new SocketChannelTransport();
+          SocketQemuListener qemu = new SocketQemuListener(path)) {
+        System.out.println("description: " + transport.description());
+        System.out.println("peer: " + transport.open(path).peer());
+      }
+    }
+  }
+
+  @Test
+  void withoutTheJvmOptionTheSocketFileOwnerStandsIn() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                List.of(
+                    java,
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    ChildMain.class.getName(),
+                    dir.resolve("vm1.0").toString()))
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertEquals(0, child.waitFor(), output);
+    UnixSystem self = new UnixSystem();
+    assertTrue(
+        output.contains(
+            "SO_PEERCRED unavailable, java.base does not export sun.nio.ch to vmpower (start the"
+                + " JVM with --add-exports java.base/sun.nio.ch=ALL-UNNAMED)"),
+        output);
+    assertTrue(output.contains("peer credentials by socket file owner (uid, gid; no pid)"), output);
+    assertTrue(
+        output.contains("peer: uid=" + self.getUid() + " gid=" + self.getGid() + " pid=?"), output);
+  }
+}
