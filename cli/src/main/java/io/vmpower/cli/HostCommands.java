@@ -120,7 +120,8 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "rm_vm",
-      description = "Remove a VM (remove its channels first: rm_channels VM all). Example: rm_vm vm1")
+      description =
+          "Remove a VM (remove its channels first: rm_channels VM all). Example: rm_vm vm1")
   int rmVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
     host.rmVm(vm);
@@ -128,8 +129,11 @@ public final class HostCommands implements Callable<Integer> {
     return 0;
   }
 
-  @Command(name = "show_vm", description = "Show a VM's channels and vCPU pinning. Example: show_vm vm1")
-  int showVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+  @Command(
+      name = "show_vm",
+      description = "Show a VM's channels and vCPU pinning. Example: show_vm vm1")
+  int showVm(
+      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
     print(HostFormatter.vm(host.showVm(vm)));
     return 0;
@@ -143,7 +147,8 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "set_query",
-      description = "Allow or forbid a VM's frequency/capability queries. Example: set_query vm1 enable")
+      description =
+          "Allow or forbid a VM's frequency/capability queries. Example: set_query vm1 enable")
   int setQuery(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
       @Parameters(paramLabel = "enable|disable", completionCandidates = EnableWords.class)
@@ -153,8 +158,8 @@ public final class HostCommands implements Callable<Integer> {
         switch (what) {
           case "enable" -> true;
           case "disable" -> false;
-          default -> throw new CommandException(
-              "unknown setting '" + what + "': use enable or disable");
+          default ->
+              throw new CommandException("unknown setting '" + what + "': use enable or disable");
         };
     host.setQuery(vm, enable);
     print(List.of("Queries " + (enable ? "enabled" : "disabled") + " for VM '" + vm + "'"));
@@ -203,8 +208,9 @@ public final class HostCommands implements Callable<Integer> {
         switch (status) {
           case "enabled" -> true;
           case "disabled" -> false;
-          default -> throw new CommandException(
-              "unknown status '" + status + "': use enabled or disabled");
+          default ->
+              throw new CommandException(
+                  "unknown status '" + status + "': use enabled or disabled");
         };
     print(HostFormatter.channelResults(vm, host.setChannelStatus(vm, list, enabled)));
     return 0;
@@ -275,10 +281,13 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "set_cpu_freq",
-      description = "Scale a core: up, down, min, max, enable_turbo, disable_turbo. Example: set_cpu_freq 3 down")
+      description =
+          "Scale a core: up, down, min, max, enable_turbo, disable_turbo. Example: set_cpu_freq 3 down")
   int setCpuFreq(
       @Parameters(paramLabel = "CORE") String core,
-      @Parameters(paramLabel = "up|down|min|max|enable_turbo|disable_turbo", completionCandidates = ScaleWords.class)
+      @Parameters(
+              paramLabel = "up|down|min|max|enable_turbo|disable_turbo",
+              completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
     return report(host.setCpuFreq(CpuSet.of(cpu(core)), scale(op)));
@@ -289,7 +298,9 @@ public final class HostCommands implements Callable<Integer> {
       description = "Scale every core of a mask. Example: set_cpu_freq_mask 0xc min")
   int setCpuFreqMask(
       @Parameters(paramLabel = "MASK") String mask,
-      @Parameters(paramLabel = "up|down|min|max|enable_turbo|disable_turbo", completionCandidates = ScaleWords.class)
+      @Parameters(
+              paramLabel = "up|down|min|max|enable_turbo|disable_turbo",
+              completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
     return report(host.setCpuFreq(mask(mask), scale(op)));
@@ -297,13 +308,16 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "show_cpus",
-      description = "Every CPU: driver, governor, frequencies, turbo, the vCPUs on it. Example: show_cpus")
+      description =
+          "Every CPU: driver, governor, frequencies, turbo, the vCPUs on it. Example: show_cpus")
   int showCpus() {
     print(HostFormatter.cpus(host.showCpus()));
     return 0;
   }
 
-  @Command(name = "show_stats", description = "Request counters per VM and channel. Example: show_stats")
+  @Command(
+      name = "show_stats",
+      description = "Request counters per VM and channel. Example: show_stats")
   int showStats() {
     print(HostFormatter.stats(host.stats()));
     return 0;

@@ -53,7 +53,9 @@ public final class HostFormatter {
       out.add("No VMs added. Add one with: add_vm NAME");
       return out;
     }
-    out.add(String.format("%-20s %-9s %5s %8s %9s %7s", "VM", "STATE", "VCPUS", "CHANNELS", "ATTACHED", "QUERY"));
+    out.add(
+        String.format(
+            "%-20s %-9s %5s %8s %9s %7s", "VM", "STATE", "VCPUS", "CHANNELS", "ATTACHED", "QUERY"));
     for (VmSummary s : vms) {
       out.add(
           String.format(
@@ -78,7 +80,10 @@ public final class HostFormatter {
     for (CpuRow r : rows) {
       String vcpus = r.vcpus().isEmpty() ? "-" : String.join(",", r.vcpus());
       if (!r.online()) {
-        out.add(String.format("%-4d %-14s %-12s %10s %10s %10s %-9s %s", r.cpu(), "offline", "-", "-", "-", "-", "-", vcpus));
+        out.add(
+            String.format(
+                "%-4d %-14s %-12s %10s %10s %10s %-9s %s",
+                r.cpu(), "offline", "-", "-", "-", "-", "-", vcpus));
         continue;
       }
       String turbo = !r.turboAvailable() ? "none" : r.turboEnabled() ? "enabled" : "disabled";
@@ -132,7 +137,16 @@ public final class HostFormatter {
     out.add(
         String.format(
             "%-20s %4s %-12s %9s %8s %8s %8s %8s %8s %8s",
-            "VM", "CH", "STATE", "REQUESTS", "ACKED", "ANSWERED", "NACKED", "REFUSED", "DROPPED", "HANGUPS"));
+            "VM",
+            "CH",
+            "STATE",
+            "REQUESTS",
+            "ACKED",
+            "ANSWERED",
+            "NACKED",
+            "REFUSED",
+            "DROPPED",
+            "HANGUPS"));
     for (ChannelStatsView v : stats) {
       ChannelStats s = v.stats();
       long refused = s.get(Counter.REFUSED_QUERY_DISABLED) + s.get(Counter.REFUSED_QUERY_BAD_VCPU);

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The project's test command (README "Run the tests"): installs what the tests need when it is
+# missing, then runs the unit, HAL and acceptance tests with Maven.
+#   ci/test.sh            everything CI runs
+#   ci/test.sh --fast     only ./mvnw verify (no package installs, no end-to-end scripts)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fast=0
+[ "${1:-}" = "--fast" ] && fast=1
+
+stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
+
+# Debian packages the tests use: the libvirt library (libvirt test driver, no daemon) and socat.
+need_pkgs=()
+ldconfig -p 2>/dev/null | grep -q 'libvirt\.so\.0' || need_pkgs+=(libvirt0)
+command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    stage "installing ${need_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+  else
+    echo "ci/test.sh: missing packages: ${need_pkgs[*]}" >&2
+    echo "install them first: sudo apt-get install ${need_pkgs[*]}" >&2
+    exit 1
+  fi
+fi
+
+stage "unit, HAL and acceptance tests: ./mvnw -B verify"
+./mvnw -B verify
+
+if [ $fast = 1 ]; then
+  exit 0
+fi
+
+for script in ci/e2e-*.sh; do
+  [ -e "$script" ] || continue
+  stage "$script"
+  bash "$script"
+done
