@@ -101,7 +101,9 @@ public final class SysfsCpuFrequencies implements CpuFrequencies {
         controls[cpu] = openBackend(cpu, driver, cpuDir, intelHost);
         ok.set(cpu);
       } catch (FrequencyException e) {
-        reasons.put(cpu, e.getMessage());
+        String prefix = SysfsErrors.prefix(cpu);
+        String reason = e.getMessage();
+        reasons.put(cpu, reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
       }
     }
     this.controlled = CpuSet.fromBitSet(ok);
