@@ -152,7 +152,12 @@ final class SysfsIntelPstate implements SysfsCpuControl {
       throw SysfsCpuControl.turboDisabled(cpu);
     }
     governor.ensure(GOVERNOR);
-    limits.set(table.get(index));
+    try {
+      limits.set(table.get(index));
+    } catch (FrequencyException e) {
+      governor.recheck();
+      throw e;
+    }
     lastIndex = index;
   }
 

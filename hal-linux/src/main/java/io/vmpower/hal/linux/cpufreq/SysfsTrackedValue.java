@@ -93,6 +93,14 @@ final class SysfsTrackedValue implements SysfsRestorable {
     ensured = true;
   }
 
+  /**
+   * Makes the next {@link #ensure} read the file again: called after a dependent write failed, for
+   * example because someone switched the governor behind our back.
+   */
+  synchronized void recheck() {
+    ensured = false;
+  }
+
   private void save() throws FrequencyException {
     if (original != null) {
       return;

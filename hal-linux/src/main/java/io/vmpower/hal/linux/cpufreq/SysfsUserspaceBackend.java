@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>The governor is set lazily, on the first write to the CPU, not at construction: a CPU no
  *       guest asks about keeps the operator's governor. Restore puts the original back either way.
+ *   <li>The governor is checked once; after a failed write it is read again on the next attempt
+ *       (someone may have switched it, which makes {@code scaling_setspeed} refuse writes).
  *   <li>The original {@code scaling_setspeed} is saved after the governor switch (under another
  *       governor the kernel shows {@code <unsupported>}, which cannot be written back); restore
  *       writes it back before the governor.
@@ -107,7 +109,12 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
       throw SysfsCpuControl.turboDisabled(cpu);
     }
     governor.ensure(GOVERNOR);
-    setspeed.write(table.get(index));
+    try {
+      setspeed.write(table.get(index));
+    } catch (FrequencyException e) {
+      governor.recheck();
+      throw e;
+    }
     lastIndex = index;
   }
 

@@ -159,6 +159,22 @@ class SysfsAcpiCpufreqTest {
   }
 
   @Test
+  void aGovernorSwitchedBehindOurBackIsSetAgainAfterAFailedWrite() throws Exception {
+    FakeSysfs fake = twoCpus();
+    Map<String, String> before = fake.snapshot();
+    try (SysfsCpuFrequencies f = fake.open()) {
+      f.setIndex(0, 2);
+      fake.file(GOVERNOR0, "performance");
+      fake.failNextWrite(SETSPEED0, new FileSystemException("x", null, "Invalid argument"));
+      assertThrows(FrequencyException.class, () -> f.setIndex(0, 3));
+      fake.clearWrites();
+      f.setIndex(0, 3);
+      assertEquals(List.of(GOVERNOR0 + "=userspace", SETSPEED0 + "=2200000"), fake.writes());
+    }
+    assertEquals(before, fake.snapshot(), "the original governor, saved first, is restored");
+  }
+
+  @Test
   void aFailedGovernorSwitchWritesNothingAndLeavesNothingToRestore() throws Exception {
     FakeSysfs fake = twoCpus();
     Map<String, String> before = fake.snapshot();
