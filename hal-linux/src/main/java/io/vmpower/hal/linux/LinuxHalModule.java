@@ -1,0 +1,61 @@
+package io.vmpower.hal.linux;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.Clock;
+import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.Hypervisor;
+import io.vmpower.core.hal.HypervisorException;
+import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
+import io.vmpower.hal.linux.libvirt.LibvirtHypervisor;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * The real host: cpufreq through sysfs under {@code sysfsRoot}, libvirt at {@code libvirtUri},
+ * AF_UNIX channel sockets on the JDK's epoll selector, and the system clock.
+ */
+public final class LinuxHalModule extends AbstractModule {
+  private final Path sysfsRoot;
+  private final String libvirtUri;
+
+  public LinuxHalModule(Path sysfsRoot, String libvirtUri) {
+    this.sysfsRoot = sysfsRoot;
+    this.libvirtUri = libvirtUri;
+  }
+
+  @Override
+  protected void configure() {
+    bind(Clock.class).toInstance(Clock.SYSTEM);
+  }
+
+  @Provides
+  @Singleton
+  CpuFrequencies cpuFrequencies() {
+    return new SysfsCpuFrequencies(sysfsRoot);
+  }
+
+  @Provides
+  @Singleton
+  Hypervisor hypervisor() {
+    try {
+      return new LibvirtHypervisor(libvirtUri, false);
+    } catch (HypervisorException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  @Provides
+  @Singleton
+  ChannelTransport channelTransport() {
+    try {
+      return new SocketChannelTransport();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the channel selector: " + e.getMessage(), e);
+    }
+  }
+}
