@@ -1,7 +1,10 @@
 package io.vmpower.core.hal;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * How the host reaches the host ends of VM channels (AF_UNIX sockets that QEMU binds, or simulated
@@ -25,6 +28,17 @@ public interface ChannelTransport extends AutoCloseable {
    * the calling thread. Must not busy-wait and must not allocate per event at steady state.
    */
   void await(long timeoutMillis, ChannelEventHandler handler) throws IOException;
+
+  /**
+   * The entries of the channel folder {@code dir} that may be channel sockets, for {@code
+   * add_channels VM all}. By default the folder's entries; a simulated transport lists its
+   * channels.
+   */
+  default List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.sorted().toList();
+    }
+  }
 
   /** Makes a running or the next {@link #await} return promptly. Any thread. */
   void wakeup();

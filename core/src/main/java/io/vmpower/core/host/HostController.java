@@ -26,8 +26,6 @@ import io.vmpower.core.vm.VmRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -224,8 +222,8 @@ public final class HostController {
   private void scanChannelDir(String vm, Map<Integer, Path> wanted, List<ChannelResult> skipped)
       throws CommandException {
     String prefix = vm + ".";
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(config.channelDir())) {
-      for (Path p : dir) {
+    try {
+      for (Path p : monitor.transport().list(config.channelDir())) {
         String file = p.getFileName().toString();
         if (!file.startsWith(prefix)) {
           continue;
