@@ -8,12 +8,11 @@ import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
-import io.vmpower.core.host.CommandException;
 import io.vmpower.core.host.HostController;
 import io.vmpower.core.host.HostLifecycle;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import io.vmpower.shell.ShellRunner;
 import picocli.CommandLine;
 
 /**
@@ -24,41 +23,19 @@ public final class HostApp implements AutoCloseable {
   private final Injector injector;
   private final HostLifecycle lifecycle;
   private final CommandLine commandLine;
-  private final AtomicBoolean quitRequested = new AtomicBoolean();
+  private final ShellRunner shell;
+
+  /** The host CLI's prompt. */
+  public static final String PROMPT = "vm_power> ";
 
   public HostApp(HostConfig config, Module hal, PrintWriter out, PrintWriter err) {
     this.injector = Guice.createInjector(new CoreModule(config), hal);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
-    HostCommands commands =
-        new HostCommands(injector.getInstance(HostController.class), () -> quitRequested.set(true));
+    HostCommands commands = new HostCommands(injector.getInstance(HostController.class));
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
     commandLine.setOut(out);
     commandLine.setErr(err);
-    commandLine.setCaseInsensitiveEnumValuesAllowed(false);
-    commandLine.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          if (ex instanceof CommandException) {
-            cmd.getErr().println("Error: " + ex.getMessage());
-          } else {
-            cmd.getErr().println("Error: " + ex);
-          }
-          cmd.getErr().flush();
-          return 1;
-        });
-    commandLine.setParameterExceptionHandler(
-        (ex, args) -> {
-          CommandLine cmd = ex.getCommandLine();
-          cmd.getErr().println("Error: " + ex.getMessage());
-          cmd.getErr()
-              .println(
-                  "Usage: "
-                      + cmd.getHelp().synopsis(0).trim()
-                      + "   (help "
-                      + cmd.getCommandName()
-                      + " for more)");
-          cmd.getErr().flush();
-          return 2;
-        });
+    this.shell = new ShellRunner(commandLine, PROMPT);
   }
 
   /** Starts the monitor thread and the hypervisor event subscription. */
@@ -75,9 +52,14 @@ public final class HostApp implements AutoCloseable {
     return commandLine;
   }
 
+  /** The shell over the host's commands (interactive, stdin lines or script). */
+  public ShellRunner shell() {
+    return shell;
+  }
+
   /** Whether {@code quit} was run. */
   public boolean quitRequested() {
-    return quitRequested.get();
+    return shell.quitRequested();
   }
 
   /**
@@ -85,14 +67,7 @@ public final class HostApp implements AutoCloseable {
    * code (0 when it succeeded). Blank lines and {@code #} comments do nothing.
    */
   public int execute(String line) {
-    String t = line.trim();
-    if (t.isEmpty() || t.startsWith("#")) {
-      return 0;
-    }
-    int code = commandLine.execute(t.split("\\s+"));
-    commandLine.getOut().flush();
-    commandLine.getErr().flush();
-    return code;
+    return shell.execute(line);
   }
 
   /** The start-up report. */

@@ -25,17 +25,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "",
     description = "VM power manager host commands.",
-    subcommands = {CommandLine.HelpCommand.class},
     mixinStandardHelpOptions = false)
 public final class HostCommands implements Callable<Integer> {
   private final HostController host;
-  private final Runnable quit;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  public HostCommands(HostController host, Runnable quit) {
+  public HostCommands(HostController host) {
     this.host = host;
-    this.quit = quit;
   }
 
   @Override
@@ -320,12 +317,6 @@ public final class HostCommands implements Callable<Integer> {
       description = "Request counters per VM and channel. Example: show_stats")
   int showStats() {
     print(HostFormatter.stats(host.stats()));
-    return 0;
-  }
-
-  @Command(name = "quit", description = "Restore every CPU's settings and exit. Example: quit")
-  int quit() {
-    quit.run();
     return 0;
   }
 

@@ -1,0 +1,217 @@
+package io.vmpower.cli;
+
+import com.google.inject.CreationException;
+import com.google.inject.Module;
+import com.google.inject.ProvisionException;
+import com.google.inject.util.Modules;
+import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.Clock;
+import io.vmpower.hal.linux.LinuxHalModule;
+import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.sim.Scenario;
+import io.vmpower.hal.sim.ScenarioLoader;
+import io.vmpower.hal.sim.SimulatedHalModule;
+import io.vmpower.hal.sim.SimulatedHost;
+import io.vmpower.hal.sim.SimulatedQemuSockets;
+import io.vmpower.shell.ShellRunner;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/** {@code bin/vm-power-mgr}: the host program. */
+public final class HostMain {
+  private HostMain() {}
+
+  public static void main(String[] args) {
+    int code = run(args, System.in, System.out, System.err);
+    System.exit(code);
+  }
+
+  /** Runs the host program; returns its exit status (non-zero when any command failed). */
+  public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Charset cs = Charset.defaultCharset();
+    PrintWriter o = new PrintWriter(out, true, cs);
+    PrintWriter e = new PrintWriter(err, true, cs);
+    HostOptions opts = new HostOptions();
+    CommandLine cl = new CommandLine(opts);
+    cl.setOut(o);
+    cl.setErr(e);
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException ex) {
+      e.println("Error: " + ex.getMessage());
+      e.println("Try 'vm-power-mgr --help'.");
+      return 2;
+    }
+    if (cl.isUsageHelpRequested()) {
+      cl.usage(o);
+      return 0;
+    }
+    if (cl.isVersionHelpRequested()) {
+      cl.printVersionHelp(o);
+      return 0;
+    }
+
+    List<AutoCloseable> extras = new ArrayList<>();
+    HostApp app;
+    String hal;
+    try {
+      Path dir;
+      Module module;
+      if (opts.simulated()) {
+        Scenario scenario =
+            opts.scenarioFile() == null
+                ? Scenario.defaultScenario()
+                : ScenarioLoader.load(opts.scenarioFile());
+        dir = opts.channelDir != null ? opts.channelDir : freshSimDir();
+        SimulatedHost host = new SimulatedHost(scenario, dir);
+        extras.add(host);
+        module = demoModule(host);
+        hal =
+            "simulated host ("
+                + (opts.scenarioFile() == null ? "built-in scenario" : opts.scenarioFile())
+                + ") with real AF_UNIX channel sockets";
+      } else {
+        dir = opts.channelDir != null ? opts.channelDir : HostConfig.DEFAULT_CHANNEL_DIR;
+        module = new LinuxHalModule(opts.sysfsRoot, opts.libvirtUri);
+        hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
+      }
+      HostConfig config = opts.config(dir);
+      app = new HostApp(config, module, o, e);
+      extras.add(0, app);
+      if (opts.simulated()) {
+        SimulatedQemuSockets sockets =
+            new SimulatedQemuSockets(app.injector().getInstance(SimulatedHost.class));
+        extras.add(1, sockets);
+        app.start();
+        app.capabilityReport(hal).forEach(o::println);
+        printGuestPorts(o, app.injector().getInstance(SimulatedHost.class), sockets);
+      } else {
+        app.start();
+        app.capabilityReport(hal).forEach(o::println);
+      }
+    } catch (CreationException | ProvisionException ex) {
+      e.println("Error: cannot start the host: " + rootMessage(ex));
+      closeAll(extras);
+      return 1;
+    } catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
+      e.println("Error: cannot start the host: " + ex.getMessage());
+      closeAll(extras);
+      return 1;
+    }
+
+    HostApp running = app;
+    Thread hook =
+        new Thread(
+            () -> {
+              String failure = running.shutdown();
+              if (failure != null) {
+                err.println("Error: restoring CPU settings failed: " + failure);
+              }
+              closeAll(extras);
+            },
+            "vmpower-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+
+    int code;
+    try {
+      boolean interactive = opts.script == null && ShellRunner.terminalAttached();
+      Path history =
+          interactive && System.getProperty("user.home") != null
+              ? Path.of(System.getProperty("user.home"), ".vm_power_history")
+              : null;
+      if (interactive) {
+        o.println("Type 'help' for the commands, 'quit' to restore the CPUs and exit.");
+      }
+      code = app.shell().run(opts.script, interactive, history, in, out, err);
+    } catch (IOException ex) {
+      e.println("Error: " + ex.getMessage());
+      code = 1;
+    }
+    String failure = app.shutdown();
+    closeAll(extras);
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException ignored) {
+      // already shutting down
+    }
+    if (failure != null) {
+      e.println("Error: restoring CPU settings failed: " + failure);
+      return 1;
+    }
+    return code;
+  }
+
+  /** The simulated host with the real socket transport and wall-clock time, for the live demo. */
+  static Module demoModule(SimulatedHost host) {
+    return Modules.override(new SimulatedHalModule(host))
+        .with(
+            binder -> {
+              binder.bind(Clock.class).toInstance(Clock.SYSTEM);
+              binder
+                  .bind(ChannelTransport.class)
+                  .toProvider(HostMain::socketTransport)
+                  .in(jakarta.inject.Singleton.class);
+            });
+  }
+
+  private static ChannelTransport socketTransport() {
+    try {
+      return new SocketChannelTransport();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the channel selector: " + e.getMessage(), e);
+    }
+  }
+
+  private static Path freshSimDir() throws IOException {
+    return Files.createTempDirectory(
+        "vmpower-sim-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  }
+
+  private static void printGuestPorts(PrintWriter o, SimulatedHost host, SimulatedQemuSockets s) {
+    o.println("Simulated guests: each channel's guest end is a socket (a virtio-serial port):");
+    for (String vm : host.vmNames()) {
+      for (int ch : host.channels(vm)) {
+        o.println("  " + vm + "." + ch + ": " + s.guestSocket(vm, ch));
+      }
+    }
+    if (!host.vmNames().isEmpty()) {
+      String vm = host.vmNames().get(0);
+      Path port = s.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
+      o.println("Point the guest CLI at them, after add_vm " + vm + " and add_channels " + vm + " all:");
+      o.println("  bin/guest-vm-power-mgr --vm-name " + vm + " --port-prefix " + port);
+      o.println(
+          "or a DPDK guest through socat: socat PTY,link=/dev/virtio-ports/"
+              + "virtio.serial.port.poweragent.0,raw,echo=0 UNIX-CONNECT:"
+              + s.guestSocket(vm, 0));
+    }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable c = t;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getMessage() == null ? c.toString() : c.getMessage();
+  }
+
+  private static void closeAll(List<AutoCloseable> closeables) {
+    for (AutoCloseable c : closeables) {
+      try {
+        c.close();
+      } catch (Exception ignored) {
+        // best effort at exit
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.vmpower.features;
+
+import io.cucumber.guice.ScenarioScoped;
+import io.vmpower.cli.HostApp;
+import io.vmpower.core.config.HostConfig;
+import io.vmpower.hal.sim.Scenario;
+import io.vmpower.hal.sim.ScenarioLoader;
+import io.vmpower.hal.sim.SimulatedHalModule;
+import io.vmpower.hal.sim.SimulatedHost;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One scenario's world: a simulated host (in-memory channels, simulated clock), the host program
+ * assembled over it exactly as the launcher does, and the output of the last command.
+ */
+@ScenarioScoped
+public final class SimulatedWorld implements AutoCloseable {
+  private Path dir;
+  private SimulatedHost host;
+  private HostApp app;
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private int lastExit;
+  private String lastOut = "";
+  private String lastErr = "";
+
+  /** Starts the host over the built-in scenario, or over {@code scenarioYaml} when not null. */
+  public void start(String scenarioYaml, HostConfig config) {
+    try {
+      dir = Files.createTempDirectory("vmpower-features-");
+      Scenario scenario =
+          scenarioYaml == null
+              ? Scenario.defaultScenario()
+              : ScenarioLoader.parse(scenarioYaml, ScenarioLoader.Format.YAML, "feature");
+      host = new SimulatedHost(scenario, dir);
+      HostConfig c = config == null ? HostConfig.defaults(dir) : config;
+      app = new HostApp(c, new SimulatedHalModule(host), new PrintWriter(out), new PrintWriter(err));
+      app.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void start() {
+    start(null, null);
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public SimulatedHost host() {
+    if (host == null) {
+      start();
+    }
+    return host;
+  }
+
+  public HostApp app() {
+    if (app == null) {
+      start();
+    }
+    return app;
+  }
+
+  /** Runs a command line at the host's prompt and keeps its output. */
+  public int run(String line) {
+    HostApp a = app();
+    out.getBuffer().setLength(0);
+    err.getBuffer().setLength(0);
+    lastExit = a.execute(line);
+    lastOut = out.toString();
+    lastErr = err.toString();
+    return lastExit;
+  }
+
+  public int lastExit() {
+    return lastExit;
+  }
+
+  public String lastOut() {
+    return lastOut;
+  }
+
+  public String lastErr() {
+    return lastErr;
+  }
+
+  @Override
+  public void close() {
+    if (app != null) {
+      app.shutdown();
+    }
+    if (host != null) {
+      host.close();
+    }
+  }
+}
