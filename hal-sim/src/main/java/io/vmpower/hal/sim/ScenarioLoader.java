@@ -2,7 +2,10 @@ package io.vmpower.hal.sim;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +17,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,10 +60,11 @@ public final class ScenarioLoader {
    */
   public static Scenario parse(String text, Format format, String source) {
     Scenario scenario;
+    ObjectMapper mapper = mapper(format);
     try {
-      scenario = mapper(format).readValue(text, Scenario.class);
+      scenario = mapper.readValue(text, Scenario.class);
     } catch (JsonProcessingException e) {
-      throw new ScenarioException(describe(source, e), e);
+      throw new ScenarioException(describe(source, format, e, locate(mapper, text, e)), e);
     }
     if (scenario == null) {
       throw new ScenarioException(source + ": the scenario is empty; it needs at least 'host'");
@@ -87,7 +92,7 @@ public final class ScenarioLoader {
         throw new IllegalStateException("resource " + resource + " is missing from the jar");
       }
       return parse(
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8),
+          new String(in.readAllBytes(), StandardCharsets.UTF_8),
           Format.YAML,
           "classpath:" + resource);
     } catch (IOException e) {
@@ -107,9 +112,51 @@ public final class ScenarioLoader {
     return m;
   }
 
+  /**
+   * Where the failing field is written. Jackson reports some failures (unknown fields of records)
+   * only at the end of the enclosing object, so the field is looked up by its path instead.
+   */
+  private static String locate(ObjectMapper mapper, String text, JsonProcessingException e) {
+    if (!(e instanceof JsonMappingException m) || m.getPath().isEmpty()) {
+      return location(e.getLocation());
+    }
+    StringBuilder pointer = new StringBuilder();
+    for (JsonMappingException.Reference r : m.getPath()) {
+      String part = r.getFieldName() != null ? r.getFieldName() : String.valueOf(r.getIndex());
+      pointer.append('/').append(part.replace("~", "~0").replace("/", "~1"));
+    }
+    JsonPointer target = JsonPointer.compile(pointer.toString());
+    try (JsonParser p = mapper.createParser(text)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (p.getParsingContext().pathAsPointer().equals(target)
+            && (t == JsonToken.FIELD_NAME || t.isScalarValue() || t.isStructStart())) {
+          return location(p.currentTokenLocation());
+        }
+      }
+    } catch (IOException again) {
+      // the text is broken further on: keep Jackson's own location
+    }
+    return location(e.getLocation());
+  }
+
   /** One clear line from a Jackson failure. */
-  private static String describe(String source, JsonProcessingException e) {
-    String where = location(e.getLocation());
+  private static String describe(
+      String source, Format format, JsonProcessingException e, String where) {
+    if (e.getCause() instanceof StreamReadException syntax && e instanceof JsonMappingException) {
+      e = syntax; // a syntax error met while binding: report it as such
+    }
+    if (!(e instanceof JsonMappingException)) {
+      return source
+          + location(e.getLocation())
+          + ": not valid "
+          + format
+          + ": "
+          + oneLine(e.getOriginalMessage());
+    }
+    JsonMappingException m = (JsonMappingException) e;
+    if (m.getPath().isEmpty() && String.valueOf(m.getOriginalMessage()).startsWith("No content")) {
+      return source + ": the scenario is empty; it needs at least 'host'";
+    }
     if (e instanceof UnrecognizedPropertyException u) {
       String accepted =
           u.getKnownPropertyIds() == null
@@ -126,34 +173,17 @@ public final class ScenarioLoader {
           + "; accepted here: "
           + accepted;
     }
+    String field = source + ": field '" + path(m.getPath()) + "'" + where;
     if (e instanceof InvalidFormatException f) {
-      return source
-          + ": field '"
-          + path(f.getPath())
-          + "'"
-          + where
-          + ": bad value '"
-          + f.getValue()
-          + "'; expected "
-          + expected(f.getTargetType());
+      return field + ": bad value '" + f.getValue() + "'; expected " + expected(f.getTargetType());
     }
-    if (e instanceof MismatchedInputException m && !m.getPath().isEmpty()) {
-      String detail = firstLine(m.getOriginalMessage());
-      if (m.getTargetType() != null && !List.class.isAssignableFrom(m.getTargetType())) {
-        detail = "expected " + expected(m.getTargetType());
-      }
-      return source + ": field '" + path(m.getPath()) + "'" + where + ": bad value; " + detail;
+    if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+      boolean ours = mi.getTargetType() == List.class; // our channel list: its message says it all
+      return field
+          + ": bad value; "
+          + (ours ? oneLine(mi.getOriginalMessage()) : "expected " + expected(mi.getTargetType()));
     }
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      return source
-          + ": field '"
-          + path(m.getPath())
-          + "'"
-          + where
-          + ": "
-          + firstLine(m.getOriginalMessage());
-    }
-    return source + where + ": not valid " + "YAML/JSON: " + firstLine(e.getOriginalMessage());
+    return field + ": " + oneLine(m.getOriginalMessage());
   }
 
   private static String expected(Class<?> type) {
@@ -169,8 +199,8 @@ public final class ScenarioLoader {
     if (type == String.class) {
       return "a string";
     }
-    if (List.class.isAssignableFrom(type)) {
-      return "a list";
+    if (List.class.isAssignableFrom(type) || type.isArray()) {
+      return "a list, like [a, b] or one '- item' per line";
     }
     return "an object with the documented fields";
   }
@@ -197,11 +227,14 @@ public final class ScenarioLoader {
     return " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
   }
 
-  private static String firstLine(String s) {
+  /** A parser message on one line: its text lines without the quoted snippets and positions. */
+  private static String oneLine(String s) {
     if (s == null) {
       return "";
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
+    return s.lines()
+        .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        .map(String::strip)
+        .collect(Collectors.joining("; "));
   }
 }

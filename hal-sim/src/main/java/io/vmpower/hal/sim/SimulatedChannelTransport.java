@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -199,8 +200,8 @@ public final class SimulatedChannelTransport implements ChannelTransport {
 
   private int add(int n, SimulatedChannelEndpoint ep, byte kind) {
     if (n == ready.length) {
-      ready = java.util.Arrays.copyOf(ready, n * 2);
-      kinds = java.util.Arrays.copyOf(kinds, n * 2);
+      ready = Arrays.copyOf(ready, n * 2);
+      kinds = Arrays.copyOf(kinds, n * 2);
     }
     ready[n] = ep;
     kinds[n] = kind;

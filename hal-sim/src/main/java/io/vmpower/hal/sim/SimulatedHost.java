@@ -146,7 +146,7 @@ public final class SimulatedHost implements AutoCloseable {
     }
   }
 
-  /** Successful frequency writes, oldest first (the last {@value SimulatedCpus#LOG_LIMIT}). */
+  /** Successful frequency writes, oldest first (the last 65536). */
   public List<SimulatedFrequencyWrite> frequencyWrites() {
     lock.lock();
     try {
@@ -366,8 +366,9 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   /**
-   * Stops a running VM (QEMU exits): every attached host end of its channels sees end-of-file, and
-   * bytes in flight are dropped. Fires {@code VmStopped}.
+   * Stops a running VM (QEMU exits): every attached host end of its channels reads what it had
+   * received, then end-of-file; guest bytes no host end had received and host bytes the guest had
+   * not read are dropped. Fires {@code VmStopped}.
    */
   public void stopVm(String vm) {
     boolean deliver;

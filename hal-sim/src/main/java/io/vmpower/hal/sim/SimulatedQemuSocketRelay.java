@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -211,7 +212,7 @@ final class SimulatedQemuSocketRelay {
     }
   }
 
-  private static void closeQuietly(java.nio.channels.Channel c) {
+  private static void closeQuietly(Channel c) {
     if (c == null) {
       return;
     }

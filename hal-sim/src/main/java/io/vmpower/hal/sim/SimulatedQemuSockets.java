@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -272,8 +273,7 @@ public final class SimulatedQemuSockets implements AutoCloseable {
     }
   }
 
-  private boolean ask(
-      String vm, int channel, java.util.function.Predicate<SimulatedQemuSocketRelay> q)
+  private boolean ask(String vm, int channel, Predicate<SimulatedQemuSocketRelay> q)
       throws IOException {
     return submit(
         () ->
