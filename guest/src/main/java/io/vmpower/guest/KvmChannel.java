@@ -167,37 +167,13 @@ final class KvmChannel implements AutoCloseable {
   private Exchange awaitReply(Connection c, byte[] request, boolean query)
       throws InterruptedException {
     long deadline = System.nanoTime() + config.replyTimeout().toNanos();
-    byte[] head = new byte[KvmReplies.HEAD_SIZE];
-    while (true) {
-      ReplyQueue.Outcome o = c.replies.take(head, 0, head.length, deadline);
-      if (o != ReplyQueue.Outcome.TAKEN) {
-        return noReply(c, o, query);
-      }
-      int size = KvmReplies.replySize(KvmReplies.command(head));
-      if (size < 0) {
-        int dropped = c.replies.discard() + head.length;
-        log.warn(
-            "{}: dropped {} bytes that start no reply (command {})",
-            path,
-            dropped,
-            Integer.toUnsignedString(KvmReplies.command(head)));
-        continue;
-      }
-      byte[] reply = new byte[size];
-      System.arraycopy(head, 0, reply, 0, head.length);
-      o = c.replies.take(reply, head.length, size - head.length, deadline);
-      if (o != ReplyQueue.Outcome.TAKEN) {
-        return noReply(c, o, query);
-      }
-      if (query ? KvmReplies.answersQuery(request, reply) : KvmReplies.echoes(request, reply)) {
-        return Exchange.reply(reply);
-      }
-      log.debug(
-          "{}: dropped a {}-byte reply (command {}) that answers an earlier request",
-          path,
-          size,
-          KvmReplies.command(reply));
+    KvmReplyScanner.Result r = KvmReplyScanner.await(c.replies, request, query, deadline);
+    if (r.skipped() > 0) {
+      log.debug("{}: skipped {} bytes of late replies or noise", path, r.skipped());
     }
+    return r.outcome() == ReplyQueue.Outcome.TAKEN
+        ? Exchange.reply(r.reply())
+        : noReply(c, r.outcome(), query);
   }
 
   private Exchange noReply(Connection c, ReplyQueue.Outcome o, boolean query) {

@@ -40,36 +40,42 @@ final class KvmReplies {
     return le(packet).getLong(Wire.OFF_RESOURCE_ID);
   }
 
-  /** Whether {@code reply} is an ACK or NACK of the 464-byte {@code request}: its exact echo. */
-  static boolean echoes(byte[] request, byte[] reply) {
-    int c = reply.length == Wire.REQUEST_SIZE ? command(reply) : -1;
-    return request.length == Wire.REQUEST_SIZE
-        && (c == Wire.ACK || c == Wire.NACK)
-        && Arrays.equals(request, 0, Wire.OFF_COMMAND, reply, 0, Wire.OFF_COMMAND)
-        && Arrays.equals(
-            request,
-            Wire.OFF_COMMAND + 4,
-            request.length,
-            reply,
-            Wire.OFF_COMMAND + 4,
-            reply.length);
+  /** What the bytes at the head of the reply stream may be, for a given request. */
+  enum Candidate {
+    /** Not an answer to the request: skip a byte. */
+    NONE,
+    /** The start of an ACK or NACK: an answer if all 464 bytes echo the request. */
+    ECHO,
+    /** The head of the list the query asked for, for its resource_id: an answer. */
+    LIST
   }
 
   /**
-   * Whether {@code reply} answers the query {@code request}: a list of the right kind for its
-   * resource_id, or a NACK echoing it.
+   * Classifies the 16 bytes {@code head} for {@code request}: a scale request is answered by the
+   * echo of it as ACK or NACK; a query by the list it asked for (same resource_id), or a NACK
+   * echoing it.
    */
-  static boolean answersQuery(byte[] request, byte[] reply) {
-    int want =
-        switch (command(request)) {
-          case Wire.QUERY_FREQ, Wire.QUERY_FREQ_LIST -> Wire.FREQ_LIST;
-          case Wire.QUERY_CAPS, Wire.QUERY_CAPS_LIST -> Wire.CAPS_LIST;
-          default -> throw new IllegalArgumentException("not a query: " + command(request));
-        };
-    if (command(reply) == want && reply.length == replySize(want)) {
-      return resourceId(reply) == resourceId(request);
+  static Candidate candidate(byte[] request, byte[] head, boolean query) {
+    int c = command(head);
+    boolean echo = c == Wire.NACK || (c == Wire.ACK && !query);
+    if (echo
+        && request.length == Wire.REQUEST_SIZE
+        && Arrays.equals(request, 0, Wire.OFF_COMMAND, head, 0, Wire.OFF_COMMAND)) {
+      return Candidate.ECHO;
     }
-    return echoes(request, reply);
+    if (query && c == listReplyTo(command(request)) && resourceId(head) == resourceId(request)) {
+      return Candidate.LIST;
+    }
+    return Candidate.NONE;
+  }
+
+  /** The list command that answers query {@code command}. */
+  static int listReplyTo(int command) {
+    return switch (command) {
+      case Wire.QUERY_FREQ, Wire.QUERY_FREQ_LIST -> Wire.FREQ_LIST;
+      case Wire.QUERY_CAPS, Wire.QUERY_CAPS_LIST -> Wire.CAPS_LIST;
+      default -> -1;
+    };
   }
 
   /** The frequencies of a FREQ_LIST reply: all listed, or the one of {@code lcore}. */

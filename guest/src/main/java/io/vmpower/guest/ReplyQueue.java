@@ -6,11 +6,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The bytes a port's reader thread has read and no request has taken yet: a bounded FIFO. The
- * reader blocks while it is full; a request takes whole chunks with a deadline (a read from a
- * character device cannot time out in Java, a wait on this queue can).
+ * reader blocks while it is full; a request peeks at it with a deadline (a read from a character
+ * device cannot time out in Java, a wait on this queue can) and skips what it has read.
  */
 final class ReplyQueue {
-  /** Why a take ended without its bytes. */
+  /** Whether a peek got its bytes. */
   enum Outcome {
     TAKEN,
     TIMED_OUT,
@@ -59,12 +59,12 @@ final class ReplyQueue {
   }
 
   /**
-   * Takes exactly {@code len} bytes into {@code dst}, waiting until {@code deadlineNanos} (a {@link
-   * System#nanoTime()} value). Takes nothing unless all {@code len} are there.
+   * Copies the first {@code len} bytes into {@code dst} without taking them, waiting until {@code
+   * deadlineNanos} (a {@link System#nanoTime()} value) for that many to be there.
    */
-  Outcome take(byte[] dst, int off, int len, long deadlineNanos) throws InterruptedException {
+  Outcome peek(byte[] dst, int len, long deadlineNanos) throws InterruptedException {
     if (len > ring.length) {
-      throw new IllegalArgumentException("cannot take " + len + " bytes of " + ring.length);
+      throw new IllegalArgumentException("cannot peek " + len + " bytes of " + ring.length);
     }
     lock.lock();
     try {
@@ -79,12 +79,22 @@ final class ReplyQueue {
         notEmpty.await(left, TimeUnit.NANOSECONDS);
       }
       for (int i = 0; i < len; i++) {
-        dst[off + i] = ring[(head + i) % ring.length];
+        dst[i] = ring[(head + i) % ring.length];
       }
-      head = (head + len) % ring.length;
-      size -= len;
-      notFull.signalAll();
       return Outcome.TAKEN;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Drops the first {@code n} bytes (fewer when fewer are buffered). */
+  void skip(int n) {
+    lock.lock();
+    try {
+      int k = Math.min(n, size);
+      head = (head + k) % ring.length;
+      size -= k;
+      notFull.signalAll();
     } finally {
       lock.unlock();
     }
@@ -104,7 +114,7 @@ final class ReplyQueue {
     }
   }
 
-  /** Ends the stream for good: waiting takes return {@link Outcome#ENDED}, puts are dropped. */
+  /** Ends the stream for good: waiting peeks return {@link Outcome#ENDED}, puts are dropped. */
   void end(String reason) {
     lock.lock();
     try {
