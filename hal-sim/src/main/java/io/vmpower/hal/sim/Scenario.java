@@ -1,0 +1,127 @@
+package io.vmpower.hal.sim;
+
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A simulated host as written in a scenario file (YAML or JSON), read by {@link ScenarioLoader}.
+ *
+ * <p>These records hold the file as written (absent fields are {@code null}); {@link SimulatedHost}
+ * checks and interprets them. The YAML format (JSON has the same fields):
+ *
+ * <pre>{@code
+ * host:                       # required
+ *   cpus: 8                   # required: physical CPUs 0..7 (1-4096)
+ *   frequencies: [2601000, 2600000, 2400000, 1200000]
+ *                             # required: kHz, any order; turbo when the highest entry is exactly
+ *                             # 1000 kHz above the next (the acpi-cpufreq way)
+ *   turbo: true               # optional: say whether index 0 is a turbo bucket instead of detecting it
+ *   initialKhz: 2600000       # optional: starting frequency, an entry of the table
+ *                             #   (default: the highest entry that is not turbo)
+ *   driver: acpi-cpufreq      # optional (default acpi-cpufreq)
+ *   governor: userspace       # optional (default userspace)
+ *   threadsPerCore: 2         # optional: SMT; CPU c and c + cpus/threadsPerCore share a core
+ *   siblings: ["0,4", "1,5"]  # optional, instead of threadsPerCore: CPU groups sharing a
+ *                             #   frequency domain (cpulists); CPUs not listed are alone
+ *   offline: "7"              # optional: cpulist of CPUs that start offline
+ *   overrides:                # optional: settings for some CPUs; later entries win
+ *     - cpus: "4-7"           #   required: cpulist
+ *       frequencies: [...]    #   any of: frequencies, turbo, initialKhz, driver, governor
+ *       priorityCore: true    #   and priorityCore (reported in CAPS replies; default false)
+ * vms:                        # optional
+ *   - name: vm1               # required: letters, digits, '_', '-', '.', '+'; at most 64
+ *     state: running          # optional: running (default) or shut_off
+ *     vcpus: 2                # required: 1-4096
+ *     pinning: ["2", "3"]     # optional: a cpulist per vCPU; absent: unpinned (any host CPU)
+ *     channels: [0, 1]        # optional: channel numbers 0-4095, a list or a cpulist-like "0-3"
+ *     peerUid: 64055          # optional: uid seen behind its channels (default 64055, libvirt-qemu)
+ *     peerGid: 64055          # optional: gid likewise (default 64055)
+ *     peerPid: 4242           # optional: pid seen; default a new number at each start
+ * channelDir: /tmp/powermonitor   # optional: the channel folder, when the launcher gives none
+ * }</pre>
+ *
+ * <p>Unknown fields, duplicate keys and bad values are rejected with a message naming the file, the
+ * field and what is accepted. The example file {@code /io/vmpower/hal/sim/example-scenario.yaml}
+ * shows every field with comments.
+ */
+public record Scenario(Host host, List<Vm> vms, String channelDir) {
+
+  /** The resource the built-in scenario is read from. */
+  public static final String DEFAULT_RESOURCE = "/io/vmpower/hal/sim/default-scenario.yaml";
+
+  public Scenario {
+    vms = copy(vms);
+  }
+
+  /**
+   * The built-in scenario: 8 pCPUs (acpi-cpufreq, userspace, table {@code 2601000 (turbo) 2600000
+   * ... 1200000}, all at 2600000), {@code vm1} running with 2 vCPUs on pCPUs 2 and 3 and channels
+   * 0-1, {@code vm2} running with 4 vCPUs on pCPUs 4, 5, 6, 7 and channels 0-3, {@code vm3} shut
+   * off with 2 unpinned vCPUs and no channel.
+   */
+  public static Scenario defaultScenario() {
+    return ScenarioLoader.loadResource(DEFAULT_RESOURCE);
+  }
+
+  /** The scenario's channel folder, or {@code fallback} when it names none. */
+  public Path channelDirOr(Path fallback) {
+    return channelDir == null ? fallback : Path.of(channelDir);
+  }
+
+  /** The host's CPUs. */
+  public record Host(
+      Integer cpus,
+      List<Long> frequencies,
+      Boolean turbo,
+      Long initialKhz,
+      String driver,
+      String governor,
+      Integer threadsPerCore,
+      List<String> siblings,
+      String offline,
+      List<CpuOverride> overrides) {
+    public Host {
+      frequencies = copy(frequencies);
+      siblings = copy(siblings);
+      overrides = copy(overrides);
+    }
+  }
+
+  /** Settings for the CPUs of a cpulist, replacing the host's defaults. */
+  public record CpuOverride(
+      String cpus,
+      List<Long> frequencies,
+      Boolean turbo,
+      Long initialKhz,
+      String driver,
+      String governor,
+      Boolean priorityCore) {
+    public CpuOverride {
+      frequencies = copy(frequencies);
+    }
+  }
+
+  /** A VM, its vCPUs and channels. */
+  public record Vm(
+      String name,
+      String state,
+      Integer vcpus,
+      List<String> pinning,
+      @JsonDeserialize(using = ScenarioChannelsDeserializer.class) List<Integer> channels,
+      Long peerUid,
+      Long peerGid,
+      Long peerPid) {
+    public Vm {
+      pinning = copy(pinning);
+      channels = copy(channels);
+    }
+  }
+
+  /** An unmodifiable copy that keeps nulls (so that validation can name them); null stays null. */
+  private static <T> List<T> copy(List<T> list) {
+    return list == null ? null : Collections.unmodifiableList(new ArrayList<>(list));
+  }
+}

@@ -1,0 +1,212 @@
+package io.vmpower.hal.sim;
+
+import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.CpuCapabilities;
+import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.FrequencyException;
+import io.vmpower.core.hal.FrequencyTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frequency control of a {@link SimulatedHost}'s CPUs. Behaves like the sysfs backends: before the
+ * first write to a CPU it saves the index, turbo flag and governor, and sets the governor the
+ * driver needs ({@code userspace}, or {@code performance} for intel_pstate); {@link #restore()}
+ * puts them back. {@link #setTurbo} changes only the turbo flag. Queries and {@link #setIndex} do
+ * not allocate (unless they fail).
+ */
+public final class SimulatedCpuFrequencies implements CpuFrequencies {
+  private static final Logger log = LoggerFactory.getLogger(SimulatedCpuFrequencies.class);
+
+  private final SimulatedHost host;
+  private final SimulatedCpus cpus;
+  private final String description;
+  // what was there before our first write, per CPU; guarded by host.lock
+  private final boolean[] saved;
+  private final int[] savedIndex;
+  private final boolean[] savedTurbo;
+  private final String[] savedGovernor;
+
+  public SimulatedCpuFrequencies(SimulatedHost host) {
+    this.host = host;
+    this.cpus = host.cpus;
+    int n = cpus.count();
+    this.description = "simulated (" + n + " CPUs)";
+    saved = new boolean[n];
+    savedIndex = new int[n];
+    savedTurbo = new boolean[n];
+    savedGovernor = new String[n];
+  }
+
+  @Override
+  public String description() {
+    return description;
+  }
+
+  @Override
+  public CpuSet cpus() {
+    return cpus.online();
+  }
+
+  @Override
+  public CpuSet offlineCpus() {
+    return cpus.offline();
+  }
+
+  @Override
+  public FrequencyTable table(int cpu) {
+    return cpus.get(cpu).table;
+  }
+
+  @Override
+  public int currentIndex(int cpu) {
+    host.lock.lock();
+    try {
+      return cpus.get(cpu).index;
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public void setIndex(int cpu, int index) throws FrequencyException {
+    host.lock.lock();
+    try {
+      SimulatedCpus.Cpu c = cpus.require(cpu);
+      if (index < 0 || index >= c.table.size()) {
+        throw new FrequencyException(
+            cpu,
+            "cpu"
+                + cpu
+                + ": write "
+                + c.frequencyFile()
+                + " failed: EINVAL (index "
+                + index
+                + " is not in the table, 0-"
+                + c.table.lowestIndex()
+                + ")");
+      }
+      cpus.checkWrite(c, false);
+      saveBeforeFirstWrite(c);
+      cpus.writeIndex(c, index);
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean turboEnabled(int cpu) {
+    host.lock.lock();
+    try {
+      return cpus.get(cpu).turbo;
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public void setTurbo(int cpu, boolean enabled) throws FrequencyException {
+    host.lock.lock();
+    try {
+      SimulatedCpus.Cpu c = cpus.require(cpu);
+      if (!c.table.hasTurbo()) {
+        if (enabled) {
+          throw new FrequencyException(
+              cpu, "cpu" + cpu + ": cannot enable turbo: its table has none (" + c.table + ")");
+        }
+        return;
+      }
+      cpus.checkWrite(c, true);
+      saveBeforeFirstWrite(c);
+      c.turbo = enabled;
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public CpuCapabilities capabilities(int cpu) {
+    return cpus.get(cpu).capabilities;
+  }
+
+  @Override
+  public String driver(int cpu) {
+    return cpus.get(cpu).driver;
+  }
+
+  @Override
+  public String governor(int cpu) {
+    host.lock.lock();
+    try {
+      return cpus.get(cpu).governor;
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public CpuSet relatedCpus(int cpu) {
+    return cpus.get(cpu).related;
+  }
+
+  @Override
+  public void restore() throws FrequencyException {
+    List<FrequencyException> failures = new ArrayList<>();
+    host.lock.lock();
+    try {
+      for (int cpu = 0; cpu < saved.length; cpu++) {
+        if (!saved[cpu]) {
+          continue;
+        }
+        try {
+          SimulatedCpus.Cpu c = cpus.require(cpu);
+          cpus.checkWrite(c, false);
+          cpus.writeIndex(c, savedIndex[cpu]);
+          c.turbo = savedTurbo[cpu];
+          c.governor = savedGovernor[cpu];
+          saved[cpu] = false;
+        } catch (FrequencyException e) {
+          failures.add(e);
+        }
+      }
+    } finally {
+      host.lock.unlock();
+    }
+    if (failures.isEmpty()) {
+      return;
+    }
+    FrequencyException all =
+        new FrequencyException(
+            failures.size() == 1 ? failures.get(0).cpu() : -1,
+            "restore failed on "
+                + failures.size()
+                + (failures.size() == 1 ? " CPU: " : " CPUs: ")
+                + failures.stream().map(Throwable::getMessage).collect(Collectors.joining("; ")));
+    failures.forEach(all::addSuppressed);
+    throw all;
+  }
+
+  @Override
+  public void close() {
+    try {
+      restore();
+    } catch (FrequencyException e) {
+      log.warn("{}", e.getMessage());
+    }
+  }
+
+  private void saveBeforeFirstWrite(SimulatedCpus.Cpu c) {
+    int cpu = c.number;
+    if (saved[cpu]) {
+      return;
+    }
+    saved[cpu] = true;
+    savedIndex[cpu] = c.index;
+    savedTurbo[cpu] = c.turbo;
+    savedGovernor[cpu] = c.governor;
+    c.governor = c.controlGovernor();
+  }
+}

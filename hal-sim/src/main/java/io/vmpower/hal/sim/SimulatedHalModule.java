@@ -1,0 +1,50 @@
+package io.vmpower.hal.sim;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.Clock;
+import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.Hypervisor;
+import java.nio.file.Path;
+
+/**
+ * Binds every HAL interface to a view of one {@link SimulatedHost}, and the host itself so that
+ * tests and the demo can drive it.
+ */
+public final class SimulatedHalModule extends AbstractModule {
+  private final SimulatedHost host;
+
+  public SimulatedHalModule(Scenario scenario, Path channelDir) {
+    this(new SimulatedHost(scenario, channelDir));
+  }
+
+  public SimulatedHalModule(SimulatedHost host) {
+    this.host = host;
+  }
+
+  @Override
+  protected void configure() {
+    bind(SimulatedHost.class).toInstance(host);
+    bind(Clock.class).toInstance(host.clock());
+  }
+
+  @Provides
+  @Singleton
+  CpuFrequencies frequencies() {
+    return new SimulatedCpuFrequencies(host);
+  }
+
+  @Provides
+  @Singleton
+  Hypervisor hypervisor() {
+    return new SimulatedHypervisor(host);
+  }
+
+  @Provides
+  @Singleton
+  ChannelTransport transport() {
+    return new SimulatedChannelTransport(host);
+  }
+}
