@@ -26,14 +26,30 @@ Feature: Operators attach, disable and remove channels
     Then the guest of vm1 on channel 1 receives an ACK
     And pCPU 3 runs at 2400000 kHz
 
-  Scenario: A hung-up channel goes DISCONNECTED and is re-attached by itself
+  Scenario: A hung-up channel is re-attached by itself
     Given the host has run "add_channels vm1 all"
     When the simulated host hangs up vm1 channel 0
-    Then channel 0 of vm1 becomes DISCONNECTED
-    When the simulated clock advances 1 second
-    Then channel 0 of vm1 becomes CONNECTED
+    Then the host counted 1 hangups on vm1 channel 0
+    And the host counted 2 attaches on vm1 channel 0
+    And channel 0 of vm1 becomes CONNECTED
     When the guest of vm1 on channel 0 asks to scale down vCPU 0
     Then the guest of vm1 on channel 0 receives an ACK
+
+  Scenario: A VM that stops leaves its channels DISCONNECTED until it starts again
+    Given the host has run "add_channels vm1 all"
+    When the simulated VM vm1 stops
+    Then channel 0 of vm1 becomes DISCONNECTED
+    And channel 1 of vm1 becomes DISCONNECTED
+    When I run "show_vm vm1" on the host
+    Then the output contains "VM: 'vm1', status = INACTIVE"
+    And the output contains "status = DISCONNECTED"
+    When the simulated clock advances 10 seconds
+    Then channel 0 of vm1 becomes DISCONNECTED
+    When the simulated VM vm1 starts
+    Then channel 0 of vm1 becomes CONNECTED
+    And channel 1 of vm1 becomes CONNECTED
+    When the guest of vm1 on channel 1 asks to scale down vCPU 1
+    Then the guest of vm1 on channel 1 receives an ACK
 
   Scenario: show_stats accounts for every request
     Given the host has run "add_channels vm1 all"

@@ -10,9 +10,9 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostController;
 import io.vmpower.core.host.HostLifecycle;
+import io.vmpower.shell.ShellRunner;
 import java.io.PrintWriter;
 import java.util.List;
-import io.vmpower.shell.ShellRunner;
 import picocli.CommandLine;
 
 /**

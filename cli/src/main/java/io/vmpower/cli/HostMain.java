@@ -6,11 +6,11 @@ import com.google.inject.ProvisionException;
 import com.google.inject.util.Modules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelTransport;
-import io.vmpower.core.hal.Clock;
 import io.vmpower.hal.linux.LinuxHalModule;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
+import io.vmpower.hal.sim.SimulatedClock;
 import io.vmpower.hal.sim.SimulatedHalModule;
 import io.vmpower.hal.sim.SimulatedHost;
 import io.vmpower.hal.sim.SimulatedQemuSockets;
@@ -74,7 +74,7 @@ public final class HostMain {
                 ? Scenario.defaultScenario()
                 : ScenarioLoader.load(opts.scenarioFile());
         dir = opts.channelDir != null ? opts.channelDir : freshSimDir();
-        SimulatedHost host = new SimulatedHost(scenario, dir);
+        SimulatedHost host = new SimulatedHost(scenario, dir, SimulatedClock.followingRealTime());
         extras.add(host);
         module = demoModule(host);
         hal =
@@ -152,12 +152,11 @@ public final class HostMain {
     return code;
   }
 
-  /** The simulated host with the real socket transport and wall-clock time, for the live demo. */
+  /** The simulated host with the real socket transport, for the live demo. */
   static Module demoModule(SimulatedHost host) {
     return Modules.override(new SimulatedHalModule(host))
         .with(
             binder -> {
-              binder.bind(Clock.class).toInstance(Clock.SYSTEM);
               binder
                   .bind(ChannelTransport.class)
                   .toProvider(HostMain::socketTransport)
@@ -175,7 +174,8 @@ public final class HostMain {
 
   private static Path freshSimDir() throws IOException {
     return Files.createTempDirectory(
-        "vmpower-sim-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        "vmpower-sim-",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
   }
 
   private static void printGuestPorts(PrintWriter o, SimulatedHost host, SimulatedQemuSockets s) {
@@ -188,7 +188,8 @@ public final class HostMain {
     if (!host.vmNames().isEmpty()) {
       String vm = host.vmNames().get(0);
       Path port = s.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
-      o.println("Point the guest CLI at them, after add_vm " + vm + " and add_channels " + vm + " all:");
+      o.println(
+          "Point the guest CLI at them, after add_vm " + vm + " and add_channels " + vm + " all:");
       o.println("  bin/guest-vm-power-mgr --vm-name " + vm + " --port-prefix " + port);
       o.println(
           "or a DPDK guest through socat: socat PTY,link=/dev/virtio-ports/"

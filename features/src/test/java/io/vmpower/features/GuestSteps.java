@@ -1,9 +1,9 @@
 package io.vmpower.features;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import io.cucumber.guice.ScenarioScoped;
 import io.cucumber.java.en.Then;
@@ -127,10 +127,18 @@ public final class GuestSteps {
 
   @Then("the host has served {int} request(s) on {word} channel {int}")
   public void served(int n, String vm, int channel) {
-    Channel c = world.app().injector().getInstance(io.vmpower.core.vm.VmRegistry.class)
-        .find(vm).orElseThrow().channel(channel);
+    Channel c =
+        world
+            .app()
+            .injector()
+            .getInstance(io.vmpower.core.vm.VmRegistry.class)
+            .find(vm)
+            .orElseThrow()
+            .channel(channel);
     await().atMost(REPLY_TIMEOUT).until(() -> c.stats().get(Counter.REQUESTS) >= n);
-    await().atMost(REPLY_TIMEOUT).until(() -> c.stats().outcomes() == c.stats().get(Counter.REQUESTS));
+    await()
+        .atMost(REPLY_TIMEOUT)
+        .until(() -> c.stats().outcomes() == c.stats().get(Counter.REQUESTS));
     assertEquals(n, c.stats().get(Counter.REQUESTS), "requests read on " + c);
   }
 
@@ -141,8 +149,14 @@ public final class GuestSteps {
 
   @Then("the host counted {int} {word} on {word} channel {int}")
   public void counted(int n, String counter, String vm, int channel) {
-    Channel c = world.app().injector().getInstance(io.vmpower.core.vm.VmRegistry.class)
-        .find(vm).orElseThrow().channel(channel);
+    Channel c =
+        world
+            .app()
+            .injector()
+            .getInstance(io.vmpower.core.vm.VmRegistry.class)
+            .find(vm)
+            .orElseThrow()
+            .channel(channel);
     Counter k = Counter.valueOf(counter.toUpperCase(Locale.ROOT));
     await().atMost(REPLY_TIMEOUT).until(() -> c.stats().get(k) >= n);
     assertEquals(n, c.stats().get(k), counter + " on " + c);

@@ -5,13 +5,13 @@ import static io.cucumber.junit.platform.engine.Constants.PLUGIN_PROPERTY_NAME;
 
 import org.junit.platform.suite.api.ConfigurationParameter;
 import org.junit.platform.suite.api.IncludeEngines;
-import org.junit.platform.suite.api.SelectClasspathResource;
+import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
 /** The vm_power> commands, typed as an operator types them, on the simulated host. */
 @Suite
 @IncludeEngines("cucumber")
-@SelectClasspathResource("features/host")
+@SelectPackages("features.host")
 @ConfigurationParameter(key = GLUE_PROPERTY_NAME, value = "io.vmpower.features")
 @ConfigurationParameter(key = PLUGIN_PROPERTY_NAME, value = "summary")
 public class HostCliFeaturesTest {}

@@ -54,7 +54,8 @@ public final class HostSteps {
 
   @Then("the output contains {string}")
   public void outputContains(String text) {
-    assertTrue(world.lastOut().contains(text), () -> "output was:\n" + world.lastOut() + world.lastErr());
+    assertTrue(
+        world.lastOut().contains(text), () -> "output was:\n" + world.lastOut() + world.lastErr());
   }
 
   @Then("the output does not contain {string}")
@@ -130,6 +131,16 @@ public final class HostSteps {
     world.host().hangUp(vm, channel);
   }
 
+  @When("the simulated VM {word} stops")
+  public void stopVm(String vm) {
+    world.host().stopVm(vm);
+  }
+
+  @When("the simulated VM {word} starts")
+  public void startVm(String vm) {
+    world.host().startVm(vm);
+  }
+
   @When("the simulated clock advances {int} second(s)")
   public void advance(int seconds) {
     world.host().advance(java.time.Duration.ofSeconds(seconds));
@@ -138,8 +149,13 @@ public final class HostSteps {
   @Then("channel {int} of {word} becomes {word}")
   public void channelBecomes(int channel, String vm, String state) {
     io.vmpower.core.vm.Channel c =
-        world.app().injector().getInstance(io.vmpower.core.vm.VmRegistry.class)
-            .find(vm).orElseThrow().channel(channel);
+        world
+            .app()
+            .injector()
+            .getInstance(io.vmpower.core.vm.VmRegistry.class)
+            .find(vm)
+            .orElseThrow()
+            .channel(channel);
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(state, c.state().name(), "state of " + c));

@@ -39,7 +39,8 @@ public final class SimulatedWorld implements AutoCloseable {
               : ScenarioLoader.parse(scenarioYaml, ScenarioLoader.Format.YAML, "feature");
       host = new SimulatedHost(scenario, dir);
       HostConfig c = config == null ? HostConfig.defaults(dir) : config;
-      app = new HostApp(c, new SimulatedHalModule(host), new PrintWriter(out), new PrintWriter(err));
+      app =
+          new HostApp(c, new SimulatedHalModule(host), new PrintWriter(out), new PrintWriter(err));
       app.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

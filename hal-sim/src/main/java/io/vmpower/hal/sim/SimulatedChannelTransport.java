@@ -69,6 +69,28 @@ public final class SimulatedChannelTransport implements ChannelTransport {
   }
 
   /**
+   * The channels of running VMs whose sockets would be in {@code dir}, as QEMU would have bound
+   * them (a shut-off VM has no sockets).
+   */
+  @Override
+  public List<Path> list(Path dir) throws IOException {
+    if (!dir.equals(host.channelDir())) {
+      throw new IOException(
+          "no channel folder " + dir + " (the simulated host uses " + host.channelDir() + ")");
+    }
+    List<Path> paths = new ArrayList<>();
+    for (String vm : host.vmNames()) {
+      if (host.vmState(vm).isActive()) {
+        for (int n : host.channels(vm)) {
+          paths.add(host.channelPath(vm, n));
+        }
+      }
+    }
+    paths.sort(null);
+    return paths;
+  }
+
+  /**
    * Attaches the host end of a channel.
    *
    * @throws IOException {@code no socket at PATH} when no VM has that channel; {@code connection
