@@ -165,6 +165,12 @@ public final class GuestMain implements Callable<Integer> {
     cl.registerConverter(Environment.class, ShellConverters.of(Environment::parse));
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
+    cl.setParameterExceptionHandler(
+        (e, badArgs) -> {
+          e.getCommandLine().getErr().println(e.getMessage());
+          e.getCommandLine().getErr().println("Type 'guest-vm-power-mgr --help' for the options.");
+          return USAGE;
+        });
     return cl.execute(args);
   }
 
