@@ -55,6 +55,7 @@ public final class AutoPowerLibrary implements PowerLibrary {
     KvmPowerLibrary.checkLcore(lcore);
     PowerLibrary d = delegate;
     if (d != null && d.lcores().isEmpty()) {
+      delegate = null;
       d.close();
       d = null;
     }

@@ -24,7 +24,6 @@ import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
-import picocli.shell.jline3.PicocliJLineCompleter;
 
 /**
  * Runs a command shell over a picocli {@link CommandLine} whose subcommands are the shell's
@@ -182,7 +181,7 @@ public final class ShellRunner {
 
   /** Completes command names and their arguments from the picocli model. */
   public Completer completer() {
-    return new PicocliJLineCompleter(commands.getCommandSpec());
+    return new ShellCompleter(commands);
   }
 
   /**

@@ -123,6 +123,20 @@ class EnvironmentDetectionTest {
   }
 
   @Test
+  void aFailedRedetectionLeavesNoEnvironmentBehind() throws Exception {
+    cpufreq(0, true);
+    try (AutoPowerLibrary lib = library(Environment.AUTO)) {
+      lib.init(0);
+      lib.exit(0);
+      Files.delete(sysfs().resolve("devices/system/cpu/cpu0/cpufreq/scaling_driver"));
+
+      assertThrows(PowerLibraryException.class, () -> lib.init(0));
+
+      assertEquals(Environment.AUTO, lib.environment());
+    }
+  }
+
+  @Test
   void environmentNamesParseStrictly() {
     assertEquals(Environment.HOST, Environment.parse(" Host "));
     IllegalArgumentException e =

@@ -12,7 +12,7 @@ import java.util.Map;
  * CPUs 0..n-1 with one table, set to its lowest entry, turbo enabled when the table has it. A
  * failure can be armed for the next write; restores are counted.
  */
-final class FakeCpuFrequencies implements CpuFrequencies {
+public final class FakeCpuFrequencies implements CpuFrequencies {
   private final FrequencyTable table;
   private final CpuSet cpus;
   private final Map<Integer, Integer> index = new HashMap<>();
@@ -20,7 +20,7 @@ final class FakeCpuFrequencies implements CpuFrequencies {
   private String nextFailure;
   private int restores;
 
-  FakeCpuFrequencies(int n, FrequencyTable table) {
+  public FakeCpuFrequencies(int n, FrequencyTable table) {
     this.table = table;
     this.cpus = CpuSet.range(0, n - 1);
     for (int i = 0; i < n; i++) {

@@ -26,7 +26,7 @@ import java.util.function.Function;
  * a port path, accepts the guest (again after each hang-up), reads fixed-size requests, records
  * them and writes what its responder returns (null: nothing).
  */
-final class FakeKvmHost implements AutoCloseable {
+public final class FakeKvmHost implements AutoCloseable {
   private final Path path;
   private final int requestSize;
   private final ServerSocketChannel server;
@@ -50,12 +50,12 @@ final class FakeKvmHost implements AutoCloseable {
   }
 
   /** Listens at {@code path} for requests of {@code format}. */
-  static FakeKvmHost listen(Path path, WireFormat format, Function<byte[], byte[]> responder)
+  public static FakeKvmHost listen(Path path, WireFormat format, Function<byte[], byte[]> responder)
       throws IOException {
     return new FakeKvmHost(path, format, responder);
   }
 
-  void respondWith(Function<byte[], byte[]> r) {
+  public void respondWith(Function<byte[], byte[]> r) {
     this.responder = r;
   }
 
@@ -65,7 +65,7 @@ final class FakeKvmHost implements AutoCloseable {
   }
 
   /** The next request the guest sent (waits up to 5 s). */
-  byte[] nextRequest() throws InterruptedException {
+  public byte[] nextRequest() throws InterruptedException {
     byte[] r = requests.poll(5, TimeUnit.SECONDS);
     assertNotNull(r, "the guest sent no request to " + path);
     return r;
@@ -146,40 +146,40 @@ final class FakeKvmHost implements AutoCloseable {
   // responders and replies
 
   /** ACK to every CPU_POWER request; nothing else answered. */
-  static byte[] ackScale(byte[] request) {
+  public static byte[] ackScale(byte[] request) {
     return command(request) == Wire.CPU_POWER ? ackNack(request, true) : null;
   }
 
   /** NACK to every CPU_POWER request. */
-  static byte[] nackScale(byte[] request) {
+  public static byte[] nackScale(byte[] request) {
     return command(request) == Wire.CPU_POWER ? ackNack(request, false) : null;
   }
 
-  static byte[] ackNack(byte[] request, boolean ack) {
+  public static byte[] ackNack(byte[] request, boolean ack) {
     ByteBuffer out = ByteBuffer.allocate(Wire.REQUEST_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     Replies.writeAckNack(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN), 0, ack, out);
     return out.array();
   }
 
   /** A FREQ_LIST reply listing {@code khz} from index 0, as this project's host writes it. */
-  static byte[] freqList(byte[] request, long... khz) {
+  public static byte[] freqList(byte[] request, long... khz) {
     ByteBuffer out = ByteBuffer.allocate(Wire.FREQ_LIST_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     Replies.writeFreqList(out, resourceId(request), 0, "host-vm", khz, khz.length);
     return out.array();
   }
 
   /** A CAPS_LIST reply listing entries from index 0, as this project's host writes it. */
-  static byte[] capsList(byte[] request, boolean[] turbo, boolean[] priority) {
+  public static byte[] capsList(byte[] request, boolean[] turbo, boolean[] priority) {
     ByteBuffer out = ByteBuffer.allocate(Wire.CAPS_LIST_SIZE).order(ByteOrder.LITTLE_ENDIAN);
     Replies.writeCapsList(out, resourceId(request), 0, "host-vm", turbo, priority, turbo.length);
     return out.array();
   }
 
-  static int command(byte[] request) {
+  public static int command(byte[] request) {
     return PowerRequestCodec.command(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN), 0);
   }
 
-  static long resourceId(byte[] request) {
+  public static long resourceId(byte[] request) {
     return PowerRequestCodec.resourceId(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN), 0);
   }
 }

@@ -1,0 +1,47 @@
+package io.vmpower.guest.cli;
+
+import io.vmpower.guest.PowerResult;
+import io.vmpower.guest.QueryResult;
+import io.vmpower.guest.VcpuCapabilities;
+import io.vmpower.guest.VcpuFrequency;
+
+/** The lines the guest CLI prints, worded as DPDK's guest CLI words them. */
+final class GuestMessages {
+  private GuestMessages() {}
+
+  /** The answer to a scale request sent to the host. */
+  static String scaled(int lcore, PowerResult r) {
+    return switch (r.status()) {
+      case ACK -> "ACK received for message sent to host.";
+      case NACK -> "NACK received for message sent to host.";
+      case NO_REPLY -> noReply(lcore, r.reason());
+      case FAILED -> "Request for lcore " + lcore + " failed: " + r.reason() + ".";
+      case CHANGED, UNCHANGED -> r.reason();
+    };
+  }
+
+  static String noReply(int lcore, String reason) {
+    return "No reply from host for lcore " + lcore + " (" + reason + ").";
+  }
+
+  /** Why a query sent over {@code lcore}'s port has no answer. */
+  static String unanswered(int lcore, QueryResult<?> r) {
+    return r.status() == QueryResult.Status.NO_REPLY
+        ? noReply(lcore, r.reason())
+        : "Query for lcore " + lcore + " failed: " + r.reason() + ".";
+  }
+
+  static String frequency(VcpuFrequency f) {
+    return "Frequency of [" + f.vcpu() + "] vcore is " + f.khz() + ".";
+  }
+
+  static String capabilities(VcpuCapabilities c) {
+    return "Capabilities of ["
+        + c.vcpu()
+        + "] vcore are: turbo possibility: "
+        + (c.turbo() ? 1 : 0)
+        + ", is priority core: "
+        + (c.priorityCore() ? 1 : 0)
+        + ".";
+  }
+}

@@ -1,0 +1,45 @@
+package io.vmpower.guest.cli;
+
+import io.vmpower.guest.PowerLibrary;
+import io.vmpower.guest.QueryResult;
+import io.vmpower.guest.VcpuFrequency;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code query_cpu_freq LCORE|all}. */
+@Command(
+    name = "query_cpu_freq",
+    description = "Asks the host for the current frequency of one vCPU, or of all.")
+final class QueryCpuFreqCommand implements Callable<Integer> {
+  private final PowerLibrary library;
+
+  @Spec CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "LCORE|all",
+      description = "an lcore, or all (asked over the first lcore's port)",
+      completionCandidates = LcoreOrAllCandidates.class)
+  LcoreChoice target;
+
+  QueryCpuFreqCommand(PowerLibrary library) {
+    this.library = library;
+  }
+
+  @Override
+  public Integer call() {
+    QueryResult<VcpuFrequency> r =
+        target.all() ? library.queryFrequencies() : library.queryFrequency(target.lcore());
+    PrintWriter out = spec.commandLine().getOut();
+    if (!r.answered()) {
+      out.println(
+          GuestMessages.unanswered(target.all() ? library.lcores().first() : target.lcore(), r));
+      return 1;
+    }
+    r.entries().forEach(f -> out.println(GuestMessages.frequency(f)));
+    return 0;
+  }
+}
