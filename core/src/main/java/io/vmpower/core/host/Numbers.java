@@ -17,7 +17,9 @@ public final class Numbers {
     try {
       long v;
       if (t.startsWith("0x") || t.startsWith("0X")) {
-        if (t.length() == 2 || t.length() > 10) {
+        if (t.length() == 2
+            || t.length() > 10
+            || !t.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
           throw new NumberFormatException();
         }
         v = Long.parseLong(t.substring(2), 16);

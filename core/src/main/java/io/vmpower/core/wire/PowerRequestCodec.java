@@ -41,9 +41,14 @@ public final class PowerRequestCodec {
 
   /**
    * Writes {@code r} at {@code base} of {@code buf} (little-endian), padding bytes zero. Fails when
-   * a field does not fit its width (vm_name over 31 bytes of UTF-8, num_vcpu over 255).
+   * a field does not fit its width (vm_name over 31 bytes of UTF-8 or with a NUL, num_vcpu over
+   * 255), before writing anything.
    */
   public static void encode(PowerRequest r, WireFormat format, ByteBuffer buf, int base) {
+    byte[] name = format == WireFormat.LEGACY ? null : nameBytes(r.vmName);
+    if (format != WireFormat.LEGACY && (r.numVcpu < 0 || r.numVcpu > 255)) {
+      throw new IllegalArgumentException("num_vcpu " + r.numVcpu + " does not fit a u8 (0-255)");
+    }
     int size = format.requestSize();
     for (int i = 0; i < size; i++) {
       buf.put(base + i, (byte) 0);
@@ -54,7 +59,7 @@ public final class PowerRequestCodec {
     if (format == WireFormat.LEGACY) {
       return;
     }
-    putName(buf, base + Wire.OFF_VM_NAME, r.vmName);
+    putName(buf, base + Wire.OFF_VM_NAME, name);
     for (int i = 0; i < Wire.MAX_VFS; i++) {
       buf.putLong(base + Wire.OFF_VFID + 8 * i, r.vfid[i]);
     }
@@ -64,9 +69,6 @@ public final class PowerRequestCodec {
     }
     for (int i = 0; i < 8; i++) {
       buf.put(base + Wire.OFF_VCPU_TO_CONTROL + i, r.vcpuToControl[i]);
-    }
-    if (r.numVcpu < 0 || r.numVcpu > 255) {
-      throw new IllegalArgumentException("num_vcpu " + r.numVcpu + " does not fit a u8 (0-255)");
     }
     buf.put(base + Wire.OFF_NUM_VCPU, (byte) r.numVcpu);
     for (int p = 0; p < 3; p++) {
@@ -132,11 +134,24 @@ public final class PowerRequestCodec {
 
   /** Writes a NUL-padded name of at most 31 bytes (so it is always NUL-terminated). */
   static void putName(ByteBuffer buf, int at, String name) {
+    putName(buf, at, nameBytes(name));
+  }
+
+  /** The UTF-8 bytes of a vm_name, checked to fit: at most 31 bytes, no NUL (it would end it). */
+  private static byte[] nameBytes(String name) {
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
     if (b.length > Wire.VM_NAME_SIZE - 1) {
       throw new IllegalArgumentException(
           "vm_name '" + name + "' is " + b.length + " bytes; at most 31 fit the packet");
     }
+    if (name.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException(
+          "vm_name '" + name.replace("\0", "\\0") + "' contains a NUL byte, which would end it");
+    }
+    return b;
+  }
+
+  private static void putName(ByteBuffer buf, int at, byte[] b) {
     for (int i = 0; i < Wire.VM_NAME_SIZE; i++) {
       buf.put(at + i, i < b.length ? b[i] : 0);
     }
