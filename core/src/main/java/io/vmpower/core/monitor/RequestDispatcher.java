@@ -160,13 +160,15 @@ public final class RequestDispatcher {
     boolean freq = command == Wire.QUERY_FREQ || command == Wire.QUERY_FREQ_LIST;
     int size = freq ? Wire.FREQ_LIST_SIZE : Wire.CAPS_LIST_SIZE;
     for (int i = 0; i < count; i++) {
-      int pcpu = vm.pinning(first + i).first();
-      boolean known = pcpu >= 0 && power.controls(pcpu);
-      if (freq) {
-        freqScratch[i] = known ? power.currentKhz(pcpu) : 0;
-      } else {
-        turboScratch[i] = known && power.frequencies().capabilities(pcpu).turbo();
-        priorityScratch[i] = known && power.frequencies().capabilities(pcpu).priorityCore();
+      fill(vm, freq, i, first + i);
+    }
+    if (!list) {
+      // DPDK's host answers a single query at the vCPU's own index, and DPDK guests read it
+      // there; entry 0 carries it too, for guests that read the first entry.
+      if (first < Wire.MAX_VCPU_PER_REPLY && first > 0) {
+        clearScratch(1, first);
+        fill(vm, freq, first, first);
+        count = first + 1;
       }
     }
     reply(channel, out, size);
@@ -200,6 +202,26 @@ public final class RequestDispatcher {
   private static void reply(Channel channel, ByteBuffer out, int size) {
     if (out.remaining() < size) {
       channel.stats().increment(Counter.REPLIES_DROPPED);
+    }
+  }
+
+  /** Puts the frequency or capabilities of {@code vcpu}'s first pCPU at {@code slot}. */
+  private void fill(Vm vm, boolean freq, int slot, int vcpu) {
+    int pcpu = vm.pinning(vcpu).first();
+    boolean known = pcpu >= 0 && power.controls(pcpu);
+    if (freq) {
+      freqScratch[slot] = known ? power.currentKhz(pcpu) : 0;
+    } else {
+      turboScratch[slot] = known && power.frequencies().capabilities(pcpu).turbo();
+      priorityScratch[slot] = known && power.frequencies().capabilities(pcpu).priorityCore();
+    }
+  }
+
+  private void clearScratch(int from, int to) {
+    for (int i = from; i < to; i++) {
+      freqScratch[i] = 0;
+      turboScratch[i] = false;
+      priorityScratch[i] = false;
     }
   }
 }

@@ -9,6 +9,7 @@ import io.vmpower.guest.KvmPorts;
 import io.vmpower.guest.PowerLibrary;
 import io.vmpower.guest.PowerLibraryConfig;
 import io.vmpower.guest.PowerLibraryException;
+import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.shell.ShellConverters;
 import io.vmpower.shell.ShellRunner;
 import java.io.IOException;
@@ -144,17 +145,8 @@ public final class GuestMain implements Callable<Integer> {
                 System.out,
                 System.err,
                 ShellRunner.terminalAttached(),
-                GuestMain::noCpufreqBackend)
+                SysfsCpuFrequencies::new)
             .run(args));
-  }
-
-  /**
-   * This build carries no cpufreq backend (hal-linux provides one); host mode reports that at init.
-   */
-  private static CpuFrequencies noCpufreqBackend(Path sysfsRoot) {
-    throw new IllegalStateException(
-        "this build of the guest CLI has no cpufreq backend for host mode; use it in a VM"
-            + " (--environment vm)");
   }
 
   /** Parses {@code args} and runs; returns the exit status. */
