@@ -1,0 +1,242 @@
+package io.vmpower.features;
+
+import io.cucumber.guice.ScenarioScoped;
+import io.vmpower.cli.HostMain;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
+
+/**
+ * The host program on real components: libvirt's test driver (a node.xml of the scenario's own), a
+ * cpufreq tree of plain files, and real AF_UNIX sockets that a test listener binds as QEMU would.
+ * The host runs as the launcher runs it ({@link HostMain#run}), reading typed commands.
+ */
+@ScenarioScoped
+public final class LinuxHostWorld implements AutoCloseable {
+  private final Path dir;
+  private final Path sys;
+  private final Path channels;
+  private final StringBuilder nodeXml = new StringBuilder();
+  private final Map<String, ServerSocketChannel> listeners = new TreeMap<>();
+  private final Map<String, SocketChannel> guests = new TreeMap<>();
+  private final List<String> vms = new ArrayList<>();
+  private Map<Path, String> treeBefore;
+  private PipedOutputStream typing;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private CompletableFuture<Integer> exit;
+
+  public LinuxHostWorld() {
+    try {
+      dir = Files.createTempDirectory("vmpower-real-");
+      sys = Files.createDirectories(dir.resolve("sys"));
+      channels = Files.createDirectories(dir.resolve("channels"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Path sys() {
+    return sys;
+  }
+
+  /** A domain of the libvirt test node: {@code pins.get(v)} is the cpuset of vCPU v. */
+  public void domain(String name, boolean running, List<String> pins) {
+    vms.add(name);
+    nodeXml
+        .append("  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n")
+        .append("    <name>")
+        .append(name)
+        .append("</name>\n    <uuid>")
+        .append(java.util.UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)))
+        .append("</uuid>\n    <memory>1048576</memory>\n    <vcpu>")
+        .append(pins.size())
+        .append("</vcpu>\n    <cputune>\n");
+    for (int v = 0; v < pins.size(); v++) {
+      nodeXml.append("      <vcpupin vcpu='").append(v).append("' cpuset='").append(pins.get(v));
+      nodeXml.append("'/>\n");
+    }
+    nodeXml
+        .append("    </cputune>\n    <os><type>hvm</type></os>\n")
+        .append("    <test:runstate>")
+        .append(running ? 1 : 5)
+        .append("</test:runstate>\n  </domain>\n");
+  }
+
+  /** An acpi-cpufreq CPU tree with {@code n} CPUs at {@code khz}, governor {@code governor}. */
+  public void acpiTree(int n, String governor, long[] table, long khz) throws IOException {
+    Path cpu = Files.createDirectories(sys.resolve("devices/system/cpu"));
+    Files.writeString(cpu.resolve("online"), "0-" + (n - 1) + "\n");
+    Files.writeString(cpu.resolve("present"), "0-" + (n - 1) + "\n");
+    StringBuilder freqs = new StringBuilder();
+    for (long f : table) {
+      freqs.append(f).append(' ');
+    }
+    for (int c = 0; c < n; c++) {
+      Path f = Files.createDirectories(cpu.resolve("cpu" + c + "/cpufreq"));
+      Files.writeString(f.resolve("scaling_driver"), "acpi-cpufreq\n");
+      Files.writeString(
+          f.resolve("scaling_available_frequencies"), freqs.toString().trim() + " \n");
+      Files.writeString(
+          f.resolve("scaling_available_governors"),
+          "conservative ondemand userspace powersave performance schedutil\n");
+      Files.writeString(f.resolve("scaling_governor"), governor + "\n");
+      Files.writeString(
+          f.resolve("scaling_setspeed"),
+          "userspace".equals(governor) ? khz + "\n" : "<unsupported>\n");
+      Files.writeString(f.resolve("scaling_cur_freq"), khz + "\n");
+      Files.writeString(f.resolve("scaling_min_freq"), table[table.length - 1] + "\n");
+      Files.writeString(f.resolve("scaling_max_freq"), table[0] + "\n");
+      Files.writeString(f.resolve("cpuinfo_min_freq"), table[table.length - 1] + "\n");
+      Files.writeString(f.resolve("cpuinfo_max_freq"), table[0] + "\n");
+      Files.writeString(f.resolve("related_cpus"), c + "\n");
+      Files.writeString(f.resolve("affected_cpus"), c + "\n");
+    }
+  }
+
+  /** Binds and listens on {@code {channels}/{vm}.{n}} as QEMU does. */
+  public void qemuListens(String vm, int n) throws IOException {
+    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    s.bind(UnixDomainSocketAddress.of(channels.resolve(vm + "." + n)));
+    listeners.put(vm + "." + n, s);
+  }
+
+  /** Starts the host program on these components, with commands typed on its standard input. */
+  public void startHost() throws IOException {
+    Path node = dir.resolve("node.xml");
+    Files.writeString(
+        node,
+        "<node>\n  <cpu><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>1</threads>"
+            + "<active>4</active><mhz>2000</mhz><model>x86_64</model></cpu>\n"
+            + "  <memory>8388608</memory>\n"
+            + nodeXml
+            + "</node>\n");
+    treeBefore = snapshot(sys);
+    typing = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(typing, 1 << 16);
+    String[] args = {
+      "--libvirt-uri", "test://" + node.toAbsolutePath(),
+      "--sysfs-root", sys.toString(),
+      "--channel-dir", channels.toString()
+    };
+    PrintStream o = new PrintStream(new Sync(out), true, StandardCharsets.UTF_8);
+    PrintStream e = new PrintStream(new Sync(err), true, StandardCharsets.UTF_8);
+    exit = CompletableFuture.supplyAsync(() -> HostMain.run(args, in, o, e));
+  }
+
+  public void type(String line) throws IOException {
+    typing.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    typing.flush();
+  }
+
+  public void endInput() throws IOException {
+    typing.close();
+  }
+
+  /** Accepts the host's connection to the listener of {@code vm.n} (QEMU's side of the channel). */
+  public SocketChannel acceptHost(String vm, int n) throws IOException {
+    SocketChannel c = listeners.get(vm + "." + n).accept();
+    guests.put(vm + "." + n, c);
+    return c;
+  }
+
+  public SocketChannel guest(String vm, int n) {
+    return guests.get(vm + "." + n);
+  }
+
+  public String out() {
+    synchronized (out) {
+      return out.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  public String err() {
+    synchronized (err) {
+      return err.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  public CompletableFuture<Integer> exit() {
+    return exit;
+  }
+
+  public Map<Path, String> treeBefore() {
+    return treeBefore;
+  }
+
+  /** Every file under {@code root} with its content. */
+  public static Map<Path, String> snapshot(Path root) throws IOException {
+    Map<Path, String> m = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(p)) {
+          m.put(root.relativize(p), Files.readString(p));
+        }
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (typing != null) {
+      try {
+        typing.close();
+      } catch (IOException ignored) {
+        // the host may be gone already
+      }
+    }
+    if (exit != null) {
+      exit.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> -1).join();
+    }
+    for (SocketChannel c : guests.values()) {
+      c.close();
+    }
+    for (ServerSocketChannel s : listeners.values()) {
+      s.close();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** An output stream other threads can read while the host writes. */
+  private static final class Sync extends OutputStream {
+    private final ByteArrayOutputStream target;
+
+    Sync(ByteArrayOutputStream target) {
+      this.target = target;
+    }
+
+    @Override
+    public void write(int b) {
+      synchronized (target) {
+        target.write(b);
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      synchronized (target) {
+        target.write(b, off, len);
+      }
+    }
+  }
+}
