@@ -10,6 +10,7 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostController;
 import io.vmpower.core.host.HostLifecycle;
+import io.vmpower.core.host.StateFile;
 import io.vmpower.shell.ShellRunner;
 import java.io.PrintWriter;
 import java.util.List;
@@ -29,13 +30,23 @@ public final class HostApp implements AutoCloseable {
   public static final String PROMPT = "vm_power> ";
 
   public HostApp(HostConfig config, Module hal, PrintWriter out, PrintWriter err) {
-    this.injector = Guice.createInjector(new CoreModule(config), hal);
+    this(config, StateFile.none(), hal, out, err);
+  }
+
+  public HostApp(
+      HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
+    this.injector = Guice.createInjector(new CoreModule(config, stateFile), hal);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = new HostCommands(injector.getInstance(HostController.class));
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
     commandLine.setOut(out);
     commandLine.setErr(err);
     this.shell = new ShellRunner(commandLine, PROMPT);
+  }
+
+  /** Start-up messages an operator must see (state file problems, settings put back). */
+  public List<String> notes() {
+    return lifecycle.notes();
   }
 
   /** Starts the monitor thread and the hypervisor event subscription. */

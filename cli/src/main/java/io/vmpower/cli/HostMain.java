@@ -6,8 +6,11 @@ import com.google.inject.ProvisionException;
 import com.google.inject.util.Modules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.FrequencyException;
+import io.vmpower.core.host.StateFile;
 import io.vmpower.hal.linux.LinuxHalModule;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
 import io.vmpower.hal.sim.SimulatedClock;
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** {@code bin/vm-power-mgr}: the host program. */
@@ -62,6 +66,11 @@ public final class HostMain {
       return 0;
     }
 
+    if (opts.restore) {
+      return restore(opts, o, e);
+    }
+    StateFile stateFile =
+        opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
     List<AutoCloseable> extras = new ArrayList<>();
     HostApp app;
     String hal;
@@ -87,7 +96,7 @@ public final class HostMain {
         hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
       }
       HostConfig config = opts.config(dir);
-      app = new HostApp(config, module, o, e);
+      app = new HostApp(config, stateFile, module, o, e);
       extras.add(0, app);
       if (opts.simulated()) {
         SimulatedQemuSockets sockets =
@@ -100,6 +109,13 @@ public final class HostMain {
         app.start();
         app.capabilityReport(hal).forEach(o::println);
       }
+      o.println(
+          stateFile.enabled()
+              ? "State file: "
+                  + stateFile.path()
+                  + " (restore after kill -9: vm-power-mgr --restore)"
+              : "State file: none (settings are restored on exit only)");
+      app.notes().forEach(n -> e.println("Warning: " + n));
     } catch (CreationException | ProvisionException ex) {
       e.println("Error: cannot start the host: " + rootMessage(ex));
       closeAll(extras);
@@ -150,6 +166,49 @@ public final class HostMain {
       return 1;
     }
     return code;
+  }
+
+  /**
+   * {@code --restore}: puts back the settings a killed host saved in the state file, through the
+   * Linux HAL's cpufreq backend (no hypervisor, no channels), then removes the file.
+   */
+  static int restore(HostOptions opts, PrintWriter o, PrintWriter e) {
+    if (opts.simulated()) {
+      e.println("Error: --restore is for the Linux HAL: a simulated host keeps nothing after exit");
+      return 2;
+    }
+    StateFile file = StateFile.at(opts.stateFileOrNull());
+    try {
+      Optional<StateFile.Saved> saved = file.read();
+      if (saved.isEmpty()) {
+        o.println("Nothing to restore: no state file at " + file.path());
+        return 0;
+      }
+      SysfsCpuFrequencies cpus = new SysfsCpuFrequencies(opts.sysfsRoot);
+      if (!saved.get().backend().equals(cpus.description())) {
+        e.println(
+            "Error: "
+                + file.path()
+                + " was written for '"
+                + saved.get().backend()
+                + "', not '"
+                + cpus.description()
+                + "' (use the --sysfs-root of the host that wrote it)");
+        return 1;
+      }
+      cpus.restoreSettings(saved.get().settings());
+      file.delete();
+      o.println(
+          "Restored "
+              + saved.get().settings().size()
+              + " CPU setting(s) from "
+              + file.path()
+              + "; state file removed");
+      return 0;
+    } catch (IOException | FrequencyException | IllegalArgumentException ex) {
+      e.println("Error: cannot restore: " + ex.getMessage());
+      return 1;
+    }
   }
 
   /** The simulated host with the real socket transport, for the live demo. */

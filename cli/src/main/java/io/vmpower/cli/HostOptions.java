@@ -79,6 +79,32 @@ public final class HostOptions {
       description = "Channels per VM: numbers 0 to N-1 (default: ${DEFAULT-VALUE}).")
   int maxChannels;
 
+  @Option(
+      names = "--restore",
+      description =
+          "Put back the CPU settings saved in the state file by a host that was killed (kill -9),"
+              + " then exit.")
+  boolean restore;
+
+  @Option(
+      names = "--state-file",
+      paramLabel = "FILE",
+      description =
+          "Where the CPU settings found at start are saved, before the first change (default:"
+              + " /run/vmpower/state.properties; none with --sim).")
+  Path stateFile;
+
+  /** The default state file of the Linux HAL. */
+  public static final Path DEFAULT_STATE_FILE = Path.of("/run/vmpower/state.properties");
+
+  /** The state file in use: the option, else the default for the Linux HAL, else none. */
+  public Path stateFileOrNull() {
+    if (stateFile != null) {
+      return stateFile;
+    }
+    return simulated() ? null : DEFAULT_STATE_FILE;
+  }
+
   public boolean simulated() {
     return sim != null;
   }

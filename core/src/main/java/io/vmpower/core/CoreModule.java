@@ -2,6 +2,7 @@ package io.vmpower.core;
 
 import com.google.inject.AbstractModule;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.host.StateFile;
 
 /**
  * Binds the domain: registry, power manager, dispatcher, monitor, controller (all just-in-time
@@ -10,13 +11,21 @@ import io.vmpower.core.config.HostConfig;
  */
 public final class CoreModule extends AbstractModule {
   private final HostConfig config;
+  private final StateFile stateFile;
 
+  /** The domain with no state file (settings are restored in-process only). */
   public CoreModule(HostConfig config) {
+    this(config, StateFile.none());
+  }
+
+  public CoreModule(HostConfig config, StateFile stateFile) {
     this.config = config;
+    this.stateFile = stateFile;
   }
 
   @Override
   protected void configure() {
     bind(HostConfig.class).toInstance(config);
+    bind(StateFile.class).toInstance(stateFile);
   }
 }

@@ -57,6 +57,10 @@ public final class LinuxHostWorld implements AutoCloseable {
     return sys;
   }
 
+  public Path stateFile() {
+    return dir.resolve("state.properties");
+  }
+
   /** A domain of the libvirt test node: {@code pins.get(v)} is the cpuset of vCPU v. */
   public void domain(String name, boolean running, List<String> pins) {
     vms.add(name);
@@ -134,7 +138,8 @@ public final class LinuxHostWorld implements AutoCloseable {
     String[] args = {
       "--libvirt-uri", "test://" + node.toAbsolutePath(),
       "--sysfs-root", sys.toString(),
-      "--channel-dir", channels.toString()
+      "--channel-dir", channels.toString(),
+      "--state-file", dir.resolve("state.properties").toString()
     };
     PrintStream o = new PrintStream(new Sync(out), true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(new Sync(err), true, StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.vmpower.core.hal;
 
 import io.vmpower.core.cpu.CpuSet;
+import java.util.Map;
 
 /**
  * The host's CPU frequency control, one physical CPU at a time.
@@ -55,6 +56,26 @@ public interface CpuFrequencies extends AutoCloseable {
    * Idempotent. Continues past failures and reports them all in one exception.
    */
   void restore() throws FrequencyException;
+
+  /**
+   * The current value of every setting this backend may change on every CPU it controls, keyed so
+   * that {@link #restoreSettings} (in this or another process) can write them back. The host saves
+   * them to a state file before its first change, so that settings left by a host killed with
+   * SIGKILL can be put back. Empty when the backend has nothing that outlives the process.
+   */
+  default Map<String, String> settings() throws FrequencyException {
+    return Map.of();
+  }
+
+  /**
+   * Writes back settings read by {@link #settings()}, possibly by another process, in an order the
+   * hardware accepts. Rejects keys or values this backend would never write, writing nothing.
+   */
+  default void restoreSettings(Map<String, String> settings) throws FrequencyException {
+    if (!settings.isEmpty()) {
+      throw new FrequencyException(-1, description() + " has no settings to restore");
+    }
+  }
 
   /** Restores (see {@link #restore()}), logging rather than throwing any failure. */
   @Override

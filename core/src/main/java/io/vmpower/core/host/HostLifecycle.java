@@ -6,6 +6,10 @@ import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.monitor.ChannelMonitor;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +27,9 @@ public final class HostLifecycle implements AutoCloseable {
   private final ChannelMonitor monitor;
   private final CpuFrequencies frequencies;
   private final Hypervisor hypervisor;
+  private final StateFile stateFile;
+  private final List<String> notes = new ArrayList<>();
+  private volatile boolean stateSaved;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -31,19 +38,76 @@ public final class HostLifecycle implements AutoCloseable {
       HypervisorSync sync,
       ChannelMonitor monitor,
       CpuFrequencies frequencies,
-      Hypervisor hypervisor) {
+      Hypervisor hypervisor,
+      StateFile stateFile) {
     this.sync = sync;
     this.monitor = monitor;
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
+    this.stateFile = stateFile;
   }
 
-  /** Subscribes to hypervisor events and starts the monitor thread. Idempotent. */
+  /**
+   * Puts back settings left by a host that did not exit cleanly, saves the CPU settings to the
+   * state file (before anything can change them), subscribes to hypervisor events and starts the
+   * monitor thread. Idempotent. What an operator must know is in {@link #notes()}.
+   */
   public void start() {
     if (started.compareAndSet(false, true)) {
+      saveState();
       sync.start();
       monitor.start();
     }
+  }
+
+  /** Messages for the operator from start-up (state file problems, settings put back). */
+  public List<String> notes() {
+    synchronized (notes) {
+      return List.copyOf(notes);
+    }
+  }
+
+  private void note(String message) {
+    synchronized (notes) {
+      notes.add(message);
+    }
+  }
+
+  private void saveState() {
+    if (!stateFile.enabled()) {
+      return;
+    }
+    try {
+      Optional<StateFile.Saved> stale = stateFile.read();
+      if (stale.isPresent()) {
+        if (!stale.get().backend().equals(frequencies.description())) {
+          note(
+              "State file "
+                  + stateFile.path()
+                  + " belongs to '"
+                  + stale.get().backend()
+                  + "', not to '"
+                  + frequencies.description()
+                  + "': left alone, and this run keeps its saved settings in memory only");
+          return;
+        }
+        frequencies.restoreSettings(stale.get().settings());
+        note(
+            "Put back the CPU settings saved in "
+                + stateFile.path()
+                + " by a host that did not exit cleanly");
+      }
+      stateFile.write(frequencies.description(), frequencies.settings());
+      stateSaved = true;
+    } catch (IOException | FrequencyException e) {
+      note(
+          "State file "
+              + stateFile.path()
+              + " not usable ("
+              + e.getMessage()
+              + "): a host killed with SIGKILL could not be restored with --restore");
+    }
+    notes().forEach(n -> log.warn("{}", n));
   }
 
   /**
@@ -63,6 +127,11 @@ public final class HostLifecycle implements AutoCloseable {
     try {
       frequencies.restore();
       log.info("CPU frequency settings restored");
+      if (stateSaved) {
+        stateFile.delete();
+      }
+    } catch (IOException e) {
+      log.warn("could not remove the state file {}: {}", stateFile.path(), e.getMessage());
     } catch (FrequencyException e) {
       failure = e.getMessage();
       log.error("restoring CPU frequency settings failed: {}", e.getMessage());

@@ -35,7 +35,12 @@ class HostLifecycleTest {
           new FakeClock(),
           registry);
   private final HostLifecycle lifecycle =
-      new HostLifecycle(new HypervisorSync(hypervisor, registry, monitor), monitor, hw, hypervisor);
+      new HostLifecycle(
+          new HypervisorSync(hypervisor, registry, monitor),
+          monitor,
+          hw,
+          hypervisor,
+          StateFile.none());
 
   @Test
   void shutdownRestoresEveryCpuOnce() {

@@ -7,6 +7,8 @@ import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,6 +152,56 @@ public final class SimulatedCpuFrequencies implements CpuFrequencies {
   @Override
   public CpuSet relatedCpus(int cpu) {
     return cpus.get(cpu).related;
+  }
+
+  /** {@code cpuN.index}, {@code cpuN.turbo} and {@code cpuN.governor} of every online CPU. */
+  @Override
+  public Map<String, String> settings() {
+    Map<String, String> out = new TreeMap<>();
+    host.lock.lock();
+    try {
+      for (int cpu = 0; cpu < saved.length; cpu++) {
+        SimulatedCpus.Cpu c = cpus.get(cpu);
+        if (!c.online) {
+          continue;
+        }
+        out.put("cpu" + cpu + ".index", Integer.toString(c.index));
+        out.put("cpu" + cpu + ".turbo", Boolean.toString(c.turbo));
+        out.put("cpu" + cpu + ".governor", c.governor);
+      }
+    } finally {
+      host.lock.unlock();
+    }
+    return out;
+  }
+
+  @Override
+  public void restoreSettings(Map<String, String> settings) throws FrequencyException {
+    host.lock.lock();
+    try {
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        java.util.regex.Matcher m =
+            java.util.regex.Pattern.compile("cpu([0-9]{1,7})\\.(index|turbo|governor)")
+                .matcher(e.getKey());
+        if (!m.matches() || Integer.parseInt(m.group(1)) >= saved.length) {
+          throw new FrequencyException(
+              -1, "state file: '" + e.getKey() + "' is not a setting of this simulated host");
+        }
+      }
+      for (Map.Entry<String, String> e : settings.entrySet()) {
+        String[] parts = e.getKey().split("\\.");
+        SimulatedCpus.Cpu c = cpus.require(Integer.parseInt(parts[0].substring(3)));
+        switch (parts[1]) {
+          case "index" -> cpus.writeIndex(c, Integer.parseInt(e.getValue()));
+          case "turbo" -> c.turbo = Boolean.parseBoolean(e.getValue());
+          default -> c.governor = e.getValue();
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new FrequencyException(-1, "state file: bad number: " + e.getMessage());
+    } finally {
+      host.lock.unlock();
+    }
   }
 
   @Override

@@ -358,6 +358,16 @@ public final class SysfsCpuFrequencies implements CpuFrequencies {
   }
 
   @Override
+  public Map<String, String> settings() throws FrequencyException {
+    return SysfsSettings.read(root, controlled);
+  }
+
+  @Override
+  public void restoreSettings(Map<String, String> settings) throws FrequencyException {
+    SysfsSettings.restore(root, settings);
+  }
+
+  @Override
   public void restore() throws FrequencyException {
     List<String> failures = journal.restoreAll();
     if (!failures.isEmpty()) {
