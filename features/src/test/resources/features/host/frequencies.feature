@@ -57,3 +57,19 @@ Feature: Operators inspect and scale CPU frequencies by hand
     Given the host has run "set_cpu_freq_mask 0xff min"
     When I shut the host down
     Then every pCPU is back at 2600000 kHz
+
+  Scenario: A CPU whose writes fail (EACCES) is reported; the others are still served and restored
+    Given the host has run "add_vm vm1"
+    And the host has run "add_channels vm1 all"
+    And pCPU 2 fails every frequency write with "EACCES"
+    When I run "set_cpu_freq_mask 0xc down" on the host
+    Then the command fails
+    And the output contains "Core 2: failed: cpu2: write"
+    And the output contains "Core 3: 2600000 -> 2400000 kHz"
+    When the guest of vm1 on channel 0 asks to scale down vCPU 0
+    Then the guest of vm1 on channel 0 receives a NACK
+    When the guest of vm1 on channel 1 asks to scale down vCPU 1
+    Then the guest of vm1 on channel 1 receives an ACK
+    And pCPU 3 runs at 2200000 kHz
+    When I shut the host down
+    Then pCPU 3 runs at 2600000 kHz

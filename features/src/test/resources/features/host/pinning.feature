@@ -32,3 +32,18 @@ Feature: Operators re-pin vCPUs through the hypervisor
     When I run "set_pcpu_mask vm1 0 0x1000000000000000000" on the host
     Then the command fails
     And the error says "pCPU 72 does not exist (host has 8)"
+
+  Scenario: While the hypervisor is unreachable, guests are served with the pinning last known
+    When the simulated hypervisor becomes unreachable
+    And the guest of vm1 on channel 1 asks to scale down vCPU 1
+    Then the guest of vm1 on channel 1 receives an ACK
+    And pCPU 3 runs at 2400000 kHz
+    When I run "show_vm vm1" on the host
+    Then the output contains "(hypervisor unreachable: pinning as last known)"
+    When I run "set_pcpu vm1 1 5" on the host
+    Then the command fails
+    When the simulated hypervisor is reachable again
+    And the simulated hypervisor re-pins vCPU 1 of vm1 to pCPUs "5"
+    And the guest of vm1 on channel 1 asks to scale down vCPU 1
+    Then the guest of vm1 on channel 1 receives an ACK
+    And pCPU 5 runs at 2400000 kHz

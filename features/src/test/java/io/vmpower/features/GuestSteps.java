@@ -120,7 +120,7 @@ public final class GuestSteps {
   @Then("the guest of {word} on channel {int} receives capabilities turbo {int} priority {int}")
   public void caps(String vm, int channel, int turbo, int priority) throws Exception {
     Replies.Reply r = reply(vm, channel, Wire.CAPS_LIST_SIZE);
-    assertEquals(1, r.turbo().length, "entries");
+    assertTrue(r.turbo().length >= 1, "entries");
     assertEquals(turbo == 1, r.turbo()[0], "turbo");
     assertEquals(priority == 1, r.priority()[0], "priority core");
   }

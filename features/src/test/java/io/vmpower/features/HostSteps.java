@@ -160,4 +160,16 @@ public final class HostSteps {
         .atMost(java.time.Duration.ofSeconds(5))
         .untilAsserted(() -> assertEquals(state, c.state().name(), "state of " + c));
   }
+
+  @When("the simulated hypervisor becomes unreachable")
+  public void unreachable() {
+    world.host().hypervisorUnreachable(true);
+    world.host().awaitEvents();
+  }
+
+  @When("the simulated hypervisor is reachable again")
+  public void reachable() {
+    world.host().hypervisorUnreachable(false);
+    world.host().awaitEvents();
+  }
 }

@@ -156,4 +156,46 @@ public final class LinuxHostSteps {
   public void treeRestored() throws IOException {
     assertEquals(world.treeBefore(), LinuxHostWorld.snapshot(world.sys()));
   }
+
+  @When("QEMU stops and removes the socket of channel {int} of {word}")
+  public void qemuStops(int n, String vm) throws IOException {
+    world.qemuStops(vm, n);
+  }
+
+  @Then("the host re-attaches channel {int} of {word} by itself")
+  public void reattaches(int n, String vm) throws Exception {
+    java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return world.acceptHost(vm, n);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            })
+        .get(15, TimeUnit.SECONDS);
+  }
+
+  @Given("the channel folder is removed")
+  public void channelFolderRemoved() throws IOException {
+    try (var files = Files.list(world.channels())) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(world.channels());
+  }
+
+  @Then("typing {string} at the host eventually prints {string}")
+  public void eventuallyPrints(String line, String text) {
+    int before = world.out().length();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              world.type(line);
+              return world.out().substring(before).contains(text) || world.exit().isDone();
+            });
+    assertTrue(world.out().substring(before).contains(text), () -> world.out() + world.err());
+  }
 }

@@ -155,6 +155,20 @@ public final class LinuxHostWorld implements AutoCloseable {
     typing.close();
   }
 
+  /** QEMU goes away: its connection and listening socket close, and the socket file is removed. */
+  public void qemuStops(String vm, int n) throws IOException {
+    SocketChannel g = guests.remove(vm + "." + n);
+    if (g != null) {
+      g.close();
+    }
+    listeners.remove(vm + "." + n).close();
+    Files.deleteIfExists(channels.resolve(vm + "." + n));
+  }
+
+  public Path channels() {
+    return channels;
+  }
+
   /** Accepts the host's connection to the listener of {@code vm.n} (QEMU's side of the channel). */
   public SocketChannel acceptHost(String vm, int n) throws IOException {
     SocketChannel c = listeners.get(vm + "." + n).accept();
