@@ -212,7 +212,7 @@ public final class HostMain {
   }
 
   /** The simulated host with the real socket transport, for the live demo. */
-  static Module demoModule(SimulatedHost host) {
+  public static Module demoModule(SimulatedHost host) {
     return Modules.override(new SimulatedHalModule(host))
         .with(
             binder -> {

@@ -29,6 +29,38 @@ public final class SimulatedWorld implements AutoCloseable {
   private String lastOut = "";
   private String lastErr = "";
 
+  private io.vmpower.hal.sim.SimulatedQemuSockets sockets;
+
+  /**
+   * Starts the host as {@code vm-power-mgr --sim} does: the built-in scenario, channels as real
+   * AF_UNIX sockets with a simulated guest port beside each (a virtio-serial port).
+   */
+  public void startDemo() {
+    try {
+      dir = Files.createTempDirectory("vmpower-features-");
+      host =
+          new SimulatedHost(
+              Scenario.defaultScenario(),
+              dir,
+              io.vmpower.hal.sim.SimulatedClock.followingRealTime());
+      app =
+          new HostApp(
+              HostConfig.defaults(dir),
+              io.vmpower.cli.HostMain.demoModule(host),
+              new PrintWriter(out),
+              new PrintWriter(err));
+      sockets = new io.vmpower.hal.sim.SimulatedQemuSockets(host);
+      app.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The guest port prefix of {@code vm} in the demo: ports are PREFIX.N. */
+  public Path guestPortPrefix(String vm) {
+    return sockets.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
+  }
+
   /** Starts the host over the built-in scenario, or over {@code scenarioYaml} when not null. */
   public void start(String scenarioYaml, HostConfig config) {
     try {
@@ -96,6 +128,9 @@ public final class SimulatedWorld implements AutoCloseable {
   public void close() {
     if (app != null) {
       app.shutdown();
+    }
+    if (sockets != null) {
+      sockets.close();
     }
     if (host != null) {
       host.close();
