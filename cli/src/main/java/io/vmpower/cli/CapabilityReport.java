@@ -23,6 +23,9 @@ import java.util.Set;
  * feature is reported, not fatal.
  */
 public final class CapabilityReport {
+  /** Owners of the channel folder that cannot plant sockets a VM's channel would be read from. */
+  static final Set<String> TRUSTED_OWNERS = Set.of("root", "libvirt-qemu", "qemu");
+
   private CapabilityReport() {}
 
   public static List<String> lines(
@@ -112,6 +115,15 @@ public final class CapabilityReport {
                 + (sticky ? " (sticky)" : "")
                 + ": any local user could plant a socket a VM's channel would be read from;"
                 + " make it owned by the QEMU user with mode 0750 or 0770");
+      }
+      if (!TRUSTED_OWNERS.contains(owner)) {
+        out.add(
+            "  WARNING: "
+                + dir
+                + " is owned by '"
+                + owner
+                + "', neither root nor the QEMU user (libvirt-qemu/qemu): that user could replace"
+                + " channel sockets; chown it to the QEMU user");
       }
       if (Files.isSymbolicLink(dir)) {
         out.add("  WARNING: " + dir + " is a symbolic link");
