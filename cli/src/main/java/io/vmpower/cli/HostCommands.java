@@ -63,18 +63,6 @@ public final class HostCommands implements Callable<Integer> {
 
   // ---- completion candidates (evaluated when TAB is pressed)
 
-  /** Channel lists: {@code all} and each channel number in use. */
-  public static final class ChannelWords implements Iterable<String> {
-    @Override
-    public Iterator<String> iterator() {
-      List<String> words = new ArrayList<>(List.of("all"));
-      for (int i = 0; i < 64; i++) {
-        words.add(Integer.toString(i));
-      }
-      return words.iterator();
-    }
-  }
-
   public static final class ScaleWords implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
@@ -171,7 +159,8 @@ public final class HostCommands implements Callable<Integer> {
           "Attach channels of a running VM: a list (0,1,3 or 0-3) or all. Example: add_channels vm1 all")
   int addChannels(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelWords.class) String list)
+      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelNumberCandidates.class)
+          String list)
       throws CommandException {
     var results = host.addChannels(vm, list);
     print(HostFormatter.channelResults(vm, results));
@@ -183,7 +172,8 @@ public final class HostCommands implements Callable<Integer> {
       description = "Close and forget channels. Example: rm_channels vm1 all")
   int rmChannels(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelWords.class) String list)
+      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelNumberCandidates.class)
+          String list)
       throws CommandException {
     var results = host.rmChannels(vm, list);
     print(HostFormatter.channelResults(vm, results));
@@ -197,7 +187,8 @@ public final class HostCommands implements Callable<Integer> {
               + " disabled")
   int setChannelStatus(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelWords.class) String list,
+      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelNumberCandidates.class)
+          String list,
       @Parameters(paramLabel = "enabled|disabled", completionCandidates = StatusWords.class)
           String status)
       throws CommandException {

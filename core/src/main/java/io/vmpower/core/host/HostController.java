@@ -469,6 +469,23 @@ public final class HostController {
     return out;
   }
 
+  /** The channel numbers of the {@code {vm}.{n}} sockets in the channel folder, for completion. */
+  public List<Integer> channelNumbersInFolder() {
+    List<Integer> out = new ArrayList<>();
+    try {
+      for (Path p : monitor.transport().list(config.channelDir())) {
+        String name = p.getFileName().toString();
+        String n = name.substring(name.lastIndexOf('.') + 1);
+        if (!n.isEmpty() && n.length() < 6 && n.chars().allMatch(c -> c >= '0' && c <= '9')) {
+          out.add(Integer.parseInt(n));
+        }
+      }
+    } catch (IOException e) {
+      return out;
+    }
+    return out;
+  }
+
   /** The names the hypervisor knows, for completion; empty when it cannot say. */
   public List<String> hypervisorVmNames() {
     try {
