@@ -5,10 +5,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rate limit of one channel's per-request log lines (refusals), so that a guest flooding bad
- * packets cannot flood the log: the first {@link #BURST} of each one-second window are logged, the
- * rest are only counted and summed up in one line when the window is over (the counters in {@code
- * show_stats} keep every one). Monitor thread only; allocation-free.
+ * The rate limit of one channel's per-request log lines (refusals, dropped replies), so that a
+ * guest flooding bad packets cannot flood the log: the first {@link #BURST} of each one-second
+ * window are logged, the rest are only counted and summed up in one line when the window is over
+ * (the counters in {@code show_stats} keep every one). Monitor thread only; allocation-free.
  */
 public final class RefusalLog {
   /** Lines logged per channel per window before the rest are only counted. */
@@ -70,8 +70,8 @@ public final class RefusalLog {
       return;
     }
     log.warn(
-        "{}: {} more refused request(s) in {} s not logged (at most {} lines per second per"
-            + " channel; every request is counted in show_stats)",
+        "{}: {} more line(s) like these not logged in the last {} s (at most {} a second per"
+            + " channel; show_stats counts every request)",
         channel,
         suppressed,
         WINDOW_NANOS / 1_000_000_000L,

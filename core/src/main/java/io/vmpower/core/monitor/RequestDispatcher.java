@@ -248,10 +248,16 @@ public final class RequestDispatcher {
     return refusals.admit(channel, clock.nanoTime());
   }
 
-  /** Counts a reply that will not fit the guest's output queue. */
-  private static void reply(Channel channel, ByteBuffer out, int size) {
+  /** Counts (and logs, within the rate limit) a reply that will not fit the output queue. */
+  private void reply(Channel channel, ByteBuffer out, int size) {
     if (out.remaining() < size) {
       channel.stats().increment(Counter.REPLIES_DROPPED);
+      if (logs(channel)) {
+        log.warn(
+            "{}: reply dropped: the guest does not read its replies ({} bytes wait for it)",
+            channel,
+            out.position());
+      }
     }
   }
 

@@ -204,8 +204,8 @@ class ChannelMonitorTest {
       monitor.turn(0);
       assertEquals(
           List.of(
-              "WARN vm1.0: 195 more refused request(s) in 1 s not logged (at most 5 lines per"
-                  + " second per channel; every request is counted in show_stats)"),
+              "WARN vm1.0: 195 more line(s) like these not logged in the last 1 s (at most 5 a"
+                  + " second per channel; show_stats counts every request)"),
           logs.matching("not logged"));
 
       guest.write(times(request(7, Wire.SCALE_UP), 3));
@@ -228,7 +228,7 @@ class ChannelMonitorTest {
       clock.advance(Duration.ofSeconds(1));
       transport.wakeup();
 
-      await().atMost(PATIENCE).until(() -> logs.matching("1 more refused").size() == 1);
+      await().atMost(PATIENCE).until(() -> logs.matching("1 more line(s)").size() == 1);
     }
   }
 
@@ -361,11 +361,17 @@ class ChannelMonitorTest {
     monitor.attach(slow);
     monitor.attach(fast);
     byte[] min = request(0, Wire.SCALE_MIN);
+    LogCapture logs = new LogCapture(RequestDispatcher.class);
 
     slowGuest.write(times(min, 10));
     monitor.turn(0);
     // 2 replies fit the queue and went to the guest; 8 did not fit the queue
     assertEquals(8, slow.stats().get(Counter.REPLIES_DROPPED));
+    logs.close();
+    assertEquals(
+        "WARN vm1.0: reply dropped: the guest does not read its replies (928 bytes wait for it)",
+        logs.lines().get(0));
+    assertEquals(RefusalLog.BURST, logs.matching("reply dropped").size(), "rate-limited");
     assertEquals(2 * 464, slowGuest.available());
 
     slowGuest.write(times(min, 10));
