@@ -147,6 +147,27 @@ final class GuestLink implements AutoCloseable {
     return out;
   }
 
+  /**
+   * The next {@code n} bytes the host wrote, left in place, waiting up to {@code timeout}; null
+   * when fewer came in time.
+   *
+   * @throws EOFException when the connection ended before
+   */
+  synchronized byte[] peek(int n, Duration timeout) throws InterruptedException, EOFException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (end - start < n) {
+      if (eof) {
+        throw new EOFException(name() + " hung up with " + (end - start) + " bytes of " + n);
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return null;
+      }
+      wait(Math.max(1, left / 1_000_000L));
+    }
+    return Arrays.copyOfRange(data, start, start + n);
+  }
+
   /** Takes everything the host wrote so far. */
   synchronized byte[] takeAll() {
     byte[] out = Arrays.copyOfRange(data, start, end);
@@ -171,21 +192,20 @@ final class GuestLink implements AutoCloseable {
     }
   }
 
-  /** QEMU drops the host's connection: the host sees end-of-file; unread bytes are lost. */
+  /**
+   * QEMU drops the host's connection this link holds: the host sees end-of-file; unread bytes are
+   * lost. A connection the host made since (not taken yet) is left alone.
+   */
   void hangUp() {
-    SocketChannel c = channel;
+    SocketChannel c;
     synchronized (this) {
+      c = channel;
       channel = null;
       eof = true;
       notifyAll();
     }
     if (c != null) {
-      qemu.hangUp(vm, number);
-      try {
-        c.close();
-      } catch (IOException ignored) {
-        // closing is all we wanted
-      }
+      qemu.forget(vm, number, c);
     }
   }
 

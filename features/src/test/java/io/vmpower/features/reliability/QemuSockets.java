@@ -68,8 +68,11 @@ final class QemuSockets implements AutoCloseable {
     selector.wakeup();
   }
 
-  /** QEMU exits for this channel: the listener and the connection close, the file goes. */
-  void unlisten(String vm, int n) throws IOException {
+  /**
+   * QEMU exits for this channel: the listener and the connection close, the file goes. Returns
+   * whether a host connection was closed.
+   */
+  boolean unlisten(String vm, int n) throws IOException {
     ServerSocketChannel s;
     synchronized (this) {
       s = listeners.remove(key(vm, n));
@@ -77,22 +80,43 @@ final class QemuSockets implements AutoCloseable {
     if (s != null) {
       s.close();
     }
-    hangUp(vm, n);
+    boolean closed = hangUp(vm, n);
     Files.deleteIfExists(dir.resolve(key(vm, n)));
+    return closed;
   }
 
-  /** Closes the accepted connection of the channel, if any: the host sees end-of-file. */
-  void hangUp(String vm, int n) {
+  /**
+   * Closes the host's current connection to the channel, if any (the host sees end-of-file);
+   * returns whether there was one.
+   */
+  boolean hangUp(String vm, int n) {
     Accepted a;
     synchronized (this) {
       a = accepted.remove(key(vm, n));
     }
-    if (a != null) {
-      try {
-        a.channel().close();
-      } catch (IOException ignored) {
-        // closing is all we wanted
+    if (a == null) {
+      return false;
+    }
+    closeQuietly(a.channel());
+    return true;
+  }
+
+  /** Closes {@code c}, and forgets it when it is still the channel's current connection. */
+  void forget(String vm, int n, SocketChannel c) {
+    synchronized (this) {
+      Accepted a = accepted.get(key(vm, n));
+      if (a != null && a.channel() == c) {
+        accepted.remove(key(vm, n));
       }
+    }
+    closeQuietly(c);
+  }
+
+  private static void closeQuietly(SocketChannel c) {
+    try {
+      c.close();
+    } catch (IOException ignored) {
+      // closing is all we wanted
     }
   }
 

@@ -127,12 +127,19 @@ final class SocketHost implements AutoCloseable {
     monitor().call(() -> null);
   }
 
-  /** QEMU of {@code vm} exits: its sockets close and go, then the hypervisor says it stopped. */
-  void stopVm(String vm) throws IOException {
+  /**
+   * QEMU of {@code vm} exits: its sockets close and go, then the hypervisor says it stopped.
+   * Returns the channels whose host connection was closed.
+   */
+  java.util.List<Integer> stopVm(String vm) throws IOException {
+    java.util.List<Integer> closed = new java.util.ArrayList<>();
     for (int n : sim.channels(vm)) {
-      qemu.unlisten(vm, n);
+      if (qemu.unlisten(vm, n)) {
+        closed.add(n);
+      }
     }
     sim.stopVm(vm);
+    return closed;
   }
 
   /** QEMU of {@code vm} starts: its sockets listen, then the hypervisor says it started. */
