@@ -4,9 +4,8 @@ import io.cucumber.guice.ScenarioScoped;
 import io.vmpower.cli.HostMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -38,7 +37,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   private final Map<String, SocketChannel> guests = new TreeMap<>();
   private final List<String> vms = new ArrayList<>();
   private Map<Path, String> treeBefore;
-  private PipedOutputStream typing;
+  private OutputStream typing;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private CompletableFuture<Integer> exit;
@@ -133,8 +132,11 @@ public final class LinuxHostWorld implements AutoCloseable {
             + nodeXml
             + "</node>\n");
     treeBefore = snapshot(sys);
-    typing = new PipedOutputStream();
-    PipedInputStream in = new PipedInputStream(typing, 1 << 16);
+    // an OS pipe, not PipedInputStream: that one fails reads ("Pipe broken") once the thread that
+    // last typed has ended, e.g. awaitility's poller, and the host would then exit mid-scenario
+    java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+    typing = java.nio.channels.Channels.newOutputStream(pipe.sink());
+    InputStream in = java.nio.channels.Channels.newInputStream(pipe.source());
     String[] args = {
       "--libvirt-uri", "test://" + node.toAbsolutePath(),
       "--sysfs-root", sys.toString(),
