@@ -231,7 +231,7 @@ public final class HostController {
         String suffix = file.substring(prefix.length());
         if (suffix.isEmpty()
             || suffix.length() > 9
-            || !suffix.chars().allMatch(Character::isDigit)) {
+            || !suffix.chars().allMatch(c -> c >= '0' && c <= '9')) {
           if (!belongsToLongerName(vm, file)) {
             skipped.add(
                 new ChannelResult(

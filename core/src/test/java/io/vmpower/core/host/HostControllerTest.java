@@ -165,6 +165,19 @@ class HostControllerTest {
   }
 
   @Test
+  void addChannelsAllTakesOnlyAsciiChannelNumbers() throws Exception {
+    host.addVm("vm1");
+    socket("vm1.\u0663");
+
+    List<ChannelResult> results = host.addChannels("vm1", "all");
+
+    assertEquals(1, results.size(), results.toString());
+    assertFalse(results.get(0).ok());
+    assertEquals("skipped 'vm1.\u0663': not vm1.N with N a number", results.get(0).message());
+    assertTrue(registry.find("vm1").orElseThrow().channels().isEmpty());
+  }
+
+  @Test
   void namesWithDotsWork() throws Exception {
     host.addVm("vm.1");
     host.addVm("vm");
