@@ -10,8 +10,15 @@ case "$seconds" in
   ''|*[!0-9]*) echo "usage: ci/fairness.sh [SECONDS_PER_PHASE]" >&2; exit 2 ;;
 esac
 report="$(mktemp -t vmpower-fairness.XXXXXX)"
-trap 'rm -f "$report"' EXIT
+log="$(mktemp -t vmpower-fairness-log.XXXXXX)"
+trap 'rm -f "$report" "$log"' EXIT
+status=0
 ./mvnw -q -B -pl features -am verify -Dtest=FairnessTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dvmpower.fairness.millis="$((seconds * 1000))" -Dvmpower.report="$report" >/dev/null
+  -Dvmpower.fairness.millis="$((seconds * 1000))" -Dvmpower.report="$report" >"$log" 2>&1 || status=$?
+if [ $status -ne 0 ]; then
+  tail -50 "$log"
+  echo "fairness: FAIL (maven exit $status)"
+  exit $status
+fi
 echo "Fairness, $seconds s per phase ($(nproc) CPUs, $(date -u +%FT%TZ)):"
 cat "$report"
