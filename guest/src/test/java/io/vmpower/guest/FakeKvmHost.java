@@ -24,7 +24,7 @@ import java.util.function.Function;
 /**
  * A host monitor for tests, as the simulated demo gives the guest: it binds an AF_UNIX listener at
  * a port path, accepts the guest (again after each hang-up), reads fixed-size requests, records
- * them and writes what its responder returns (null: nothing).
+ * them and writes what its responder returns (null: nothing; CONNECT is never answered).
  */
 public final class FakeKvmHost implements AutoCloseable {
   private final Path path;
@@ -126,7 +126,9 @@ public final class FakeKvmHost implements AutoCloseable {
       }
       byte[] bytes = req.array();
       requests.add(bytes);
-      byte[] reply = responder.apply(bytes);
+      // a host never answers CONNECT (whatever the responder would say to other commands):
+      // a reply to it would be taken as the answer to the next request
+      byte[] reply = command(bytes) == Wire.CPU_POWER_CONNECT ? null : responder.apply(bytes);
       if (reply != null) {
         send(reply);
       }
