@@ -21,10 +21,20 @@ final class LogCapture implements AutoCloseable {
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
   LogCapture() {
+    this(true);
+  }
+
+  /**
+   * @param keep false to drop the lines instead (a long run that would otherwise flood the console
+   *     or fill memory)
+   */
+  LogCapture(boolean keep) {
     level = logger.getLevel();
     additive = logger.isAdditive();
-    appender.start();
-    logger.addAppender(appender);
+    if (keep) {
+      appender.start();
+      logger.addAppender(appender);
+    }
     logger.setLevel(Level.INFO);
     logger.setAdditive(false);
   }

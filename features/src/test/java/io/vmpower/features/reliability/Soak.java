@@ -127,7 +127,7 @@ public final class Soak {
   /** Runs a soak for {@code length} in windows of {@code window}. */
   static Result run(Duration length, Duration window, long seed) throws Exception {
     try (SocketHost host = SocketHost.start(SCENARIO);
-        LogCapture quiet = new LogCapture()) {
+        LogCapture quiet = new LogCapture(false)) {
       return new Soak(host, seed).soak(length, window);
     }
   }
