@@ -5,8 +5,6 @@ import io.vmpower.cli.HostMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -38,7 +36,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   private final Map<String, SocketChannel> guests = new TreeMap<>();
   private final List<String> vms = new ArrayList<>();
   private Map<Path, String> treeBefore;
-  private PipedOutputStream typing;
+  private TypedInput typing;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private CompletableFuture<Integer> exit;
@@ -133,8 +131,8 @@ public final class LinuxHostWorld implements AutoCloseable {
             + nodeXml
             + "</node>\n");
     treeBefore = snapshot(sys);
-    typing = new PipedOutputStream();
-    PipedInputStream in = new PipedInputStream(typing, 1 << 16);
+    typing = new TypedInput();
+    TypedInput in = typing;
     String[] args = {
       "--libvirt-uri", "test://" + node.toAbsolutePath(),
       "--sysfs-root", sys.toString(),
@@ -147,8 +145,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   }
 
   public void type(String line) throws IOException {
-    typing.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    typing.flush();
+    typing.type((line + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   public void endInput() throws IOException {
@@ -216,11 +213,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (typing != null) {
-      try {
-        typing.close();
-      } catch (IOException ignored) {
-        // the host may be gone already
-      }
+      typing.close();
     }
     if (exit != null) {
       exit.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> -1).join();
