@@ -39,9 +39,10 @@ public final class HostApp implements AutoCloseable {
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = new HostCommands(injector.getInstance(HostController.class));
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
+    this.shell = new ShellRunner(commandLine, PROMPT);
+    // after the shell added help and quit, so that they write here too
     commandLine.setOut(out);
     commandLine.setErr(err);
-    this.shell = new ShellRunner(commandLine, PROMPT);
   }
 
   /** Start-up messages an operator must see (state file problems, settings put back). */

@@ -39,7 +39,8 @@ import picocli.CommandLine;
  * </ul>
  *
  * A command fails when it throws or returns a non-zero exit code; a failure prints one line (a
- * mistyped command also its synopsis), never a stack trace.
+ * mistyped command also its synopsis), never a stack trace. Words are taken as typed: {@code @FILE}
+ * is not expanded to the file's content.
  */
 public final class ShellRunner {
   /** Exit status when every command succeeded. */
@@ -65,6 +66,8 @@ public final class ShellRunner {
     this.commands = Objects.requireNonNull(commands);
     this.prompt = Objects.requireNonNull(prompt);
     ShellBuiltins.install(commands, () -> quit = true);
+    // a word such as @name is a word: picocli would otherwise replace it by the file's content
+    commands.setExpandAtFiles(false);
     ShellErrors errors = new ShellErrors();
     commands.setParameterExceptionHandler(errors);
     commands.setExecutionExceptionHandler(errors);

@@ -118,6 +118,16 @@ class ShellRunnerTest {
   }
 
   @Test
+  void anAtWordIsTakenAsTypedNotReplacedByAFile(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("words"), "from the file\n");
+
+    int code = lines(shell(), "echo @" + file + "\n");
+
+    assertEquals(0, code);
+    assertEquals("@" + file + "\n", out.toString());
+  }
+
+  @Test
   void aThrowingCommandPrintsOneLineWithoutStackTrace() throws IOException {
     int code = lines(shell(), "boom\n");
 

@@ -53,7 +53,9 @@ public final class CpuSet {
   }
 
   /**
-   * Parses a bit mask: {@code 0x} followed by hex digits, or decimal digits. Bit n set means CPU n.
+   * Parses a bit mask: {@code 0x} followed by hex digits (underscores may group them: {@code
+   * 0xff_0000}), or decimal digits; ASCII digits only, white space around it ignored. Bit n set
+   * means CPU n.
    *
    * @throws IllegalArgumentException naming what was wrong and what is accepted
    */
@@ -63,7 +65,7 @@ public final class CpuSet {
     try {
       if (t.startsWith("0x") || t.startsWith("0X")) {
         String digits = t.substring(2).replace("_", "");
-        if (digits.isEmpty() || !digits.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        if (digits.isEmpty() || !digits.chars().allMatch(CpuSet::isAsciiHexDigit)) {
           throw new NumberFormatException();
         }
         value = new BigInteger(digits, 16);
@@ -143,6 +145,11 @@ public final class CpuSet {
       }
     }
     return new CpuSet(b);
+  }
+
+  /** Whether {@code c} is 0-9, a-f or A-F (Character.digit also takes other scripts' digits). */
+  private static boolean isAsciiHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   private static int parseNumber(String s) {

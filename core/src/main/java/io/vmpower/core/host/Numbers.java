@@ -8,7 +8,8 @@ public final class Numbers {
   private Numbers() {}
 
   /**
-   * Parses a non-negative int in decimal or {@code 0x} hex.
+   * Parses a non-negative int in decimal or {@code 0x} hex: ASCII digits only (no sign, no other
+   * script's digits); white space around it is ignored.
    *
    * @param what what the number is, for the message (e.g. "vCPU")
    */
@@ -19,7 +20,7 @@ public final class Numbers {
       if (t.startsWith("0x") || t.startsWith("0X")) {
         if (t.length() == 2
             || t.length() > 10
-            || !t.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            || !t.substring(2).chars().allMatch(Numbers::isAsciiHexDigit)) {
           throw new NumberFormatException();
         }
         v = Long.parseLong(t.substring(2), 16);
@@ -39,8 +40,14 @@ public final class Numbers {
     }
   }
 
+  /** Whether {@code c} is 0-9, a-f or A-F (Character.digit also takes other scripts' digits). */
+  private static boolean isAsciiHexDigit(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
   /**
-   * Parses a list like {@code 0,1,3} or {@code 0-3,5} (numbers in decimal or hex).
+   * Parses a list like {@code 0,1,3} or {@code 0-3,5} (numbers in decimal or hex, at most {@link
+   * CpuSet#MAX_CPU}).
    *
    * @param what what the numbers are, for the message (e.g. "channel")
    */
@@ -55,11 +62,11 @@ public final class Numbers {
       int dash = p.indexOf('-');
       try {
         if (dash < 0) {
-          bits.set(parse(p, what));
+          bits.set(bounded(parse(p, what)));
         } else {
-          int from = parse(p.substring(0, dash), what);
-          int to = parse(p.substring(dash + 1), what);
-          if (to < from || to - from > CpuSet.MAX_CPU) {
+          int from = bounded(parse(p.substring(0, dash), what));
+          int to = bounded(parse(p.substring(dash + 1), what));
+          if (to < from) {
             throw new CommandException("");
           }
           bits.set(from, to + 1);
@@ -72,10 +79,20 @@ public final class Numbers {
                 + what
                 + " list: bad part '"
                 + part
-                + "'; use numbers like 0,1,3 or ranges like 0-3");
+                + "'; use numbers (0-"
+                + CpuSet.MAX_CPU
+                + ") like 0,1,3 or ranges like 0-3");
       }
     }
     return CpuSet.fromBitSet(bits);
+  }
+
+  /** Keeps a list from allocating a bit set for a number like 2147483647. */
+  private static int bounded(int n) throws CommandException {
+    if (n > CpuSet.MAX_CPU) {
+      throw new CommandException("");
+    }
+    return n;
   }
 
   /** {@code a, b, c} for messages. */

@@ -11,6 +11,9 @@ final class ChannelIo {
   /** Replies waiting to be written, in write mode (position = bytes pending). */
   final ByteBuffer out;
 
+  /** The rate limit of this channel's refusal log lines. */
+  final RefusalLog refusals = new RefusalLog();
+
   boolean watchingWritable;
   int attempts;
   long nextAttemptNanos;

@@ -49,6 +49,9 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final List<Channel> waiting = new ArrayList<>();
 
+  /** Channels whose refusal summary is still to be logged. */
+  private final List<Channel> summaries = new ArrayList<>();
+
   private volatile Thread thread;
   private volatile boolean running;
 
@@ -111,6 +114,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     transport.await(timeout, this);
     runTasks();
     reattachDue();
+    summarizeDue();
   }
 
   /**
@@ -271,7 +275,8 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
         continue;
       }
       try {
-        dispatcher.dispatch(channel, config.wireFormat(), packets, io.in.offset(i), io.out);
+        dispatcher.dispatch(
+            channel, config.wireFormat(), packets, io.in.offset(i), io.out, io.refusals);
       } catch (RuntimeException e) {
         channel.stats().increment(Counter.NACK_SCALE_FAILED);
         log.error("{}: request failed: {}", channel, e.toString(), e);
@@ -280,6 +285,10 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
       }
     }
     io.in.consume(count);
+    if (io.refusals.suppressed() > 0 && !io.refusals.listed) {
+      io.refusals.listed = true;
+      summaries.add(channel);
+    }
     flush(channel, io);
   }
 
@@ -356,7 +365,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   }
 
   private long waitMillis() {
-    if (waiting.isEmpty()) {
+    if (waiting.isEmpty() && summaries.isEmpty()) {
       return -1;
     }
     long now = clock.nanoTime();
@@ -364,7 +373,27 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     for (Channel c : waiting) {
       soonest = Math.min(soonest, ((ChannelIo) c.io).nextAttemptNanos);
     }
+    for (Channel c : summaries) {
+      soonest = Math.min(soonest, ((ChannelIo) c.io).refusals.dueAt());
+    }
     return Math.max(0, TimeUnit.NANOSECONDS.toMillis(soonest - now + 999_999));
+  }
+
+  /** Logs the refusal summaries whose window is over. */
+  private void summarizeDue() {
+    if (summaries.isEmpty()) {
+      return;
+    }
+    long now = clock.nanoTime();
+    for (int i = 0; i < summaries.size(); i++) {
+      Channel c = summaries.get(i);
+      RefusalLog r = ((ChannelIo) c.io).refusals;
+      r.flushDue(c, now);
+      if (r.suppressed() == 0) {
+        r.listed = false;
+        summaries.remove(i--);
+      }
+    }
   }
 
   private void reattachDue() {
@@ -421,6 +450,12 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
       }
     }
     waiting.clear();
+    for (Channel c : summaries) {
+      RefusalLog r = ((ChannelIo) c.io).refusals;
+      r.flush(c);
+      r.listed = false;
+    }
+    summaries.clear();
     transport.close();
   }
 }

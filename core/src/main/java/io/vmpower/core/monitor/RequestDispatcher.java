@@ -1,5 +1,6 @@
 package io.vmpower.core.monitor;
 
+import io.vmpower.core.hal.Clock;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.power.ScaleOp;
 import io.vmpower.core.power.ScaleOutcome;
@@ -31,19 +32,36 @@ import org.slf4j.LoggerFactory;
  *
  * CONNECT is served with no reply; PKT_POLICY and PKT_POLICY_REMOVE get a NACK until policies
  * exist. In the legacy protocol nothing is ever replied. Allocation-free for scale requests.
+ *
+ * <p>Refusals are logged through the channel's {@link RefusalLog}: a few lines per second per
+ * channel, then one summary line, so a flood of bad packets cannot flood the log.
  */
 @Singleton
 public final class RequestDispatcher {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
 
   private final PowerManager power;
+  private final Clock clock;
+
+  /** For channels served without a monitor (tests): one rate limit shared by all. */
+  private final RefusalLog sharedRefusals = new RefusalLog();
+
   private final long[] freqScratch = new long[Wire.MAX_VCPU_PER_REPLY];
   private final boolean[] turboScratch = new boolean[Wire.MAX_VCPU_PER_REPLY];
   private final boolean[] priorityScratch = new boolean[Wire.MAX_VCPU_PER_REPLY];
 
+  /** The rate limit of the request being served (monitor thread only). */
+  private RefusalLog refusals = sharedRefusals;
+
   @Inject
-  public RequestDispatcher(PowerManager power) {
+  public RequestDispatcher(PowerManager power, Clock clock) {
     this.power = power;
+    this.clock = clock;
+  }
+
+  /** A dispatcher on the system clock. */
+  public RequestDispatcher(PowerManager power) {
+    this(power, Clock.SYSTEM);
   }
 
   /**
@@ -54,6 +72,21 @@ public final class RequestDispatcher {
    */
   public void dispatch(
       Channel channel, WireFormat format, ByteBuffer packets, int base, ByteBuffer out) {
+    dispatch(channel, format, packets, base, out, sharedRefusals);
+  }
+
+  /**
+   * As {@link #dispatch(Channel, WireFormat, ByteBuffer, int, ByteBuffer)}, logging refusals within
+   * the rate limit of the channel's {@code refusals}.
+   */
+  public void dispatch(
+      Channel channel,
+      WireFormat format,
+      ByteBuffer packets,
+      int base,
+      ByteBuffer out,
+      RefusalLog refusals) {
+    this.refusals = refusals;
     ChannelStats stats = channel.stats();
     Vm vm = channel.vm();
     int command = PowerRequestCodec.command(packets, base);
@@ -65,7 +98,9 @@ public final class RequestDispatcher {
       case Wire.PKT_POLICY, Wire.PKT_POLICY_REMOVE ->
           nack(channel, format, packets, base, out, Counter.NACK_POLICY_UNSUPPORTED);
       default -> {
-        log.warn("{}: unknown command {} refused", channel, Integer.toUnsignedString(command));
+        if (logs(channel)) {
+          log.warn("{}: unknown command {} refused", channel, Integer.toUnsignedString(command));
+        }
         nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_COMMAND);
       }
     }
@@ -75,26 +110,32 @@ public final class RequestDispatcher {
       Channel channel, Vm vm, WireFormat format, ByteBuffer packets, int base, ByteBuffer out) {
     ScaleOp op = ScaleOp.fromUnit(PowerRequestCodec.unit(packets, base));
     if (op == null) {
-      log.warn(
-          "{}: unknown unit {} refused",
-          channel,
-          Integer.toUnsignedString(PowerRequestCodec.unit(packets, base)));
+      if (logs(channel)) {
+        log.warn(
+            "{}: unknown unit {} refused",
+            channel,
+            Integer.toUnsignedString(PowerRequestCodec.unit(packets, base)));
+      }
       nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_UNIT);
       return;
     }
     if (format == WireFormat.DPDK && PowerRequestCodec.physicalCore(packets, base)) {
-      log.warn("{}: core_type physical refused: a guest may only name its own vCPUs", channel);
+      if (logs(channel)) {
+        log.warn("{}: core_type physical refused: a guest may only name its own vCPUs", channel);
+      }
       nack(channel, format, packets, base, out, Counter.NACK_PHYSICAL_CORE);
       return;
     }
     long vcpu = PowerRequestCodec.resourceId(packets, base);
     if (vcpu < 0 || vcpu >= vm.vcpuCount()) {
-      log.warn(
-          "{}: vCPU {} refused: VM '{}' has {} vCPUs",
-          channel,
-          Long.toUnsignedString(vcpu),
-          vm.name(),
-          vm.vcpuCount());
+      if (logs(channel)) {
+        log.warn(
+            "{}: vCPU {} refused: VM '{}' has {} vCPUs",
+            channel,
+            Long.toUnsignedString(vcpu),
+            vm.name(),
+            vm.vcpuCount());
+      }
       nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_VCPU);
       return;
     }
@@ -127,11 +168,13 @@ public final class RequestDispatcher {
       return;
     }
     if (!vm.queryEnabled()) {
-      log.info(
-          "{}: query refused: queries are disabled for VM '{}' (set_query {} enable)",
-          channel,
-          vm.name(),
-          vm.name());
+      if (logs(channel)) {
+        log.info(
+            "{}: query refused: queries are disabled for VM '{}' (set_query {} enable)",
+            channel,
+            vm.name(),
+            vm.name());
+      }
       channel.stats().increment(Counter.REFUSED_QUERY_DISABLED);
       return;
     }
@@ -145,12 +188,14 @@ public final class RequestDispatcher {
       count = Math.min(vm.vcpuCount(), Wire.MAX_VCPU_PER_REPLY);
     } else {
       if (resource < 0 || resource >= vm.vcpuCount()) {
-        log.warn(
-            "{}: query of vCPU {} refused: VM '{}' has {} vCPUs",
-            channel,
-            Long.toUnsignedString(resource),
-            vm.name(),
-            vm.vcpuCount());
+        if (logs(channel)) {
+          log.warn(
+              "{}: query of vCPU {} refused: VM '{}' has {} vCPUs",
+              channel,
+              Long.toUnsignedString(resource),
+              vm.name(),
+              vm.vcpuCount());
+        }
         channel.stats().increment(Counter.REFUSED_QUERY_BAD_VCPU);
         return;
       }
@@ -198,10 +243,21 @@ public final class RequestDispatcher {
     }
   }
 
-  /** Counts a reply that will not fit the guest's output queue. */
-  private static void reply(Channel channel, ByteBuffer out, int size) {
+  /** Whether this refusal may be logged under the channel's rate limit. */
+  private boolean logs(Channel channel) {
+    return refusals.admit(channel, clock.nanoTime());
+  }
+
+  /** Counts (and logs, within the rate limit) a reply that will not fit the output queue. */
+  private void reply(Channel channel, ByteBuffer out, int size) {
     if (out.remaining() < size) {
       channel.stats().increment(Counter.REPLIES_DROPPED);
+      if (logs(channel)) {
+        log.warn(
+            "{}: reply dropped: the guest does not read its replies ({} bytes wait for it)",
+            channel,
+            out.position());
+      }
     }
   }
 

@@ -68,7 +68,22 @@ class CpuSetTest {
   }
 
   @ParameterizedTest(name = "''{0}''")
-  @ValueSource(strings = {"", "0x", "0xg", "-1", "0x-1", "1 2", "ff", "0b101", "1.0"})
+  @ValueSource(
+      strings = {
+        "",
+        "0x",
+        "0xg",
+        "-1",
+        "0x-1",
+        "1 2",
+        "ff",
+        "0b101",
+        "1.0",
+        "0x\u0663",
+        "0x\uFF21",
+        "\u0661",
+        "0x_"
+      })
   void badMasksAreRejectedWithAMessage(String text) {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> CpuSet.parseMask(text));

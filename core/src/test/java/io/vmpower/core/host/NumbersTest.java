@@ -36,7 +36,11 @@ class NumbersTest {
         "1.0",
         "2147483648",
         "0x80000000",
-        "99999999999"
+        "99999999999",
+        "\u0661\u0662",
+        "0x\u0663",
+        "0x\uFF21",
+        "\uFF11"
       })
   void badNumbersAreRejectedWithAMessage(String text) {
     CommandException e = assertThrows(CommandException.class, () -> Numbers.parse(text, "vCPU"));
@@ -55,7 +59,22 @@ class NumbersTest {
   }
 
   @ParameterizedTest(name = "''{0}''")
-  @ValueSource(strings = {"3-1", "1,", ",1", "a", "1-", "-1", "0x-1", "1,,2"})
+  @ValueSource(
+      strings = {
+        "3-1",
+        "1,",
+        ",1",
+        "a",
+        "1-",
+        "-1",
+        "0x-1",
+        "1,,2",
+        "0x\u0663",
+        "2147483647",
+        "1048577",
+        "0-2147483647",
+        "2147483000-2147483647"
+      })
   void badListsAreRejectedWithAMessage(String text) {
     CommandException e =
         assertThrows(CommandException.class, () -> Numbers.parseList(text, "channel"));

@@ -16,6 +16,7 @@ import io.vmpower.core.testing.FakeChannelTransport;
 import io.vmpower.core.testing.FakeClock;
 import io.vmpower.core.testing.FakeCpuFrequencies;
 import io.vmpower.core.testing.FakeGuestPort;
+import io.vmpower.core.testing.LogCapture;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelEvent;
 import io.vmpower.core.vm.ChannelState;
@@ -56,7 +57,7 @@ class ChannelMonitorTest {
     registry.add(vm1);
     monitor =
         new ChannelMonitor(
-            transport, new RequestDispatcher(new PowerManager(hw)), config, clock, registry);
+            transport, new RequestDispatcher(new PowerManager(hw), clock), config, clock, registry);
     return monitor;
   }
 
@@ -164,6 +165,71 @@ class ChannelMonitorTest {
     assertEquals(40, c.stats().get(Counter.REQUESTS));
     assertEquals(40, c.stats().outcomes());
     assertEquals(40 * 464, guest.available());
+  }
+
+  @Test
+  void aFloodingChannelDoesNotStarveAQuietOne() throws Exception {
+    monitor();
+    Channel flooder = channel(0);
+    Channel quiet = channel(1);
+    FakeGuestPort flood = transport.listen(flooder.path());
+    FakeGuestPort one = transport.listen(quiet.path());
+    monitor.attach(flooder);
+    monitor.attach(quiet);
+
+    flood.write(times(request(0, Wire.SCALE_DOWN), 1000));
+    one.write(request(1, Wire.SCALE_MIN));
+    monitor.turn(0);
+
+    assertEquals(
+        1, quiet.stats().get(Counter.ACKED), "the quiet guest is served in the first turn");
+    assertEquals(32, flooder.stats().get(Counter.REQUESTS), "the flooder gets packetsPerTurn");
+  }
+
+  @Test
+  void aFloodOfBadPacketsLogsAFewLinesPerSecondThenOneSummary() throws Exception {
+    monitor();
+    Channel c = channel(0);
+    FakeGuestPort guest = transport.listen(c.path());
+    monitor.attach(c);
+
+    try (LogCapture logs = new LogCapture(RequestDispatcher.class)) {
+      guest.write(times(request(0, 99), 200));
+      turns(10);
+      assertEquals(200, c.stats().get(Counter.NACK_UNKNOWN_UNIT));
+      assertEquals(RefusalLog.BURST, logs.matching("unknown unit 99 refused").size());
+      assertEquals(List.of(), logs.matching("not logged"), "no summary before the second is over");
+
+      clock.advance(Duration.ofSeconds(1));
+      monitor.turn(0);
+      assertEquals(
+          List.of(
+              "WARN vm1.0: 195 more line(s) like these not logged in the last 1 s (at most 5 a"
+                  + " second per channel; show_stats counts every request)"),
+          logs.matching("not logged"));
+
+      guest.write(times(request(7, Wire.SCALE_UP), 3));
+      turns(2);
+      assertEquals(3, logs.matching("vCPU 7 refused").size(), "a new second, a new allowance");
+    }
+  }
+
+  @Test
+  void theRefusalSummaryIsDueOneSecondAfterTheFirstRefusalOnTheMonitorThread() throws Exception {
+    ChannelMonitor m = monitor();
+    Channel c = channel(0);
+    FakeGuestPort guest = transport.listen(c.path());
+    m.attach(c);
+
+    try (LogCapture logs = new LogCapture(RequestDispatcher.class)) {
+      guest.write(times(request(0, 0), RefusalLog.BURST + 1));
+      turns(2);
+      m.start();
+      clock.advance(Duration.ofSeconds(1));
+      transport.wakeup();
+
+      await().atMost(PATIENCE).until(() -> logs.matching("1 more line(s)").size() == 1);
+    }
   }
 
   @Test
@@ -295,11 +361,17 @@ class ChannelMonitorTest {
     monitor.attach(slow);
     monitor.attach(fast);
     byte[] min = request(0, Wire.SCALE_MIN);
+    LogCapture logs = new LogCapture(RequestDispatcher.class);
 
     slowGuest.write(times(min, 10));
     monitor.turn(0);
     // 2 replies fit the queue and went to the guest; 8 did not fit the queue
     assertEquals(8, slow.stats().get(Counter.REPLIES_DROPPED));
+    logs.close();
+    assertEquals(
+        "WARN vm1.0: reply dropped: the guest does not read its replies (928 bytes wait for it)",
+        logs.lines().get(0));
+    assertEquals(RefusalLog.BURST, logs.matching("reply dropped").size(), "rate-limited");
     assertEquals(2 * 464, slowGuest.available());
 
     slowGuest.write(times(min, 10));
