@@ -13,7 +13,8 @@ stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
 # Debian packages the tests use: the libvirt library (libvirt test driver, no daemon) and socat.
 need_pkgs=()
-ldconfig -p 2>/dev/null | grep -q 'libvirt\.so\.0' || need_pkgs+=(libvirt0)
+libs="$(ldconfig -p 2>/dev/null || true)"
+grep -q 'libvirt\.so\.0' <<< "$libs" || need_pkgs+=(libvirt0)
 command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -33,7 +33,7 @@ public final class HostFormatter {
       out.add("  [" + i + "]: Physical CPU Mask " + v.pinning().get(i).toMaskString());
     }
     for (ChannelView c : v.channels()) {
-      if (c.peer().known()) {
+      if (c.peer().known() && c.state() != io.vmpower.core.vm.ChannelState.DISCONNECTED) {
         out.add("  peer of [" + c.number() + "]: " + c.peer());
       }
       if (!c.lastError().isEmpty()) {

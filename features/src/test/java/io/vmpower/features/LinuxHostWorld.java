@@ -4,7 +4,6 @@ import io.cucumber.guice.ScenarioScoped;
 import io.vmpower.cli.HostMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -37,7 +36,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   private final Map<String, SocketChannel> guests = new TreeMap<>();
   private final List<String> vms = new ArrayList<>();
   private Map<Path, String> treeBefore;
-  private OutputStream typing;
+  private TypedInput typing;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private CompletableFuture<Integer> exit;
@@ -132,11 +131,8 @@ public final class LinuxHostWorld implements AutoCloseable {
             + nodeXml
             + "</node>\n");
     treeBefore = snapshot(sys);
-    // an OS pipe, not PipedInputStream: that one fails reads ("Pipe broken") once the thread that
-    // last typed has ended, e.g. awaitility's poller, and the host would then exit mid-scenario
-    java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
-    typing = java.nio.channels.Channels.newOutputStream(pipe.sink());
-    InputStream in = java.nio.channels.Channels.newInputStream(pipe.source());
+    typing = new TypedInput();
+    TypedInput in = typing;
     String[] args = {
       "--libvirt-uri", "test://" + node.toAbsolutePath(),
       "--sysfs-root", sys.toString(),
@@ -149,8 +145,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   }
 
   public void type(String line) throws IOException {
-    typing.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-    typing.flush();
+    typing.type((line + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   public void endInput() throws IOException {
@@ -218,11 +213,7 @@ public final class LinuxHostWorld implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (typing != null) {
-      try {
-        typing.close();
-      } catch (IOException ignored) {
-        // the host may be gone already
-      }
+      typing.close();
     }
     if (exit != null) {
       exit.orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> -1).join();

@@ -12,10 +12,18 @@ import java.util.List;
  * How the guest reads the host's replies: their sizes, which request a reply answers, and the
  * entries of frequency and capability lists.
  *
- * <p>A single-vCPU query (QUERY_FREQ, QUERY_CAPS) is answered in two layouts: DPDK's host writes
- * the entry at the vCPU's index (with num_vcpu 1 and the other entries uninitialised), this
- * project's host at index 0 (every other byte zero). The entry at the vCPU's index is taken when it
- * is not zero, else entry 0.
+ * <p>A single-vCPU query (QUERY_FREQ, QUERY_CAPS) is answered at the vCPU's index by DPDK's host
+ * (num_vcpu the VM's vCPU count, the other entries uninitialised) and by this project's host for
+ * vCPUs 1 to 7 (num_vcpu one past it, the entry also at index 0); a reply listing one entry has it
+ * at index 0. So the entry at the vCPU's index is taken when num_vcpu reaches past it, else entry
+ * 0: no entry's value decides it, as an all-false capability entry is a real answer.
+ *
+ * <p>DPDK's host (22.11 checked) sets nothing in a list reply but command, the entries and
+ * num_vcpu: resource_id, unit and vm_name are uninitialised bytes. A list reply is therefore
+ * recognised by its command (and a num_vcpu not 0), not its resource_id; replies to earlier
+ * requests are kept out by dropping what is buffered before each request, so only a late list of
+ * the same kind arriving after that drop could be taken for the answer: nothing in DPDK's replies
+ * tells them apart.
  */
 final class KvmReplies {
   static final int HEAD_SIZE = 16;
@@ -36,10 +44,6 @@ final class KvmReplies {
     return le(packet).getInt(Wire.OFF_COMMAND);
   }
 
-  static long resourceId(byte[] packet) {
-    return le(packet).getLong(Wire.OFF_RESOURCE_ID);
-  }
-
   /** What the bytes at the head of the reply stream may be, for a given request. */
   enum Candidate {
     /** Not an answer to the request: skip a byte. */
@@ -52,8 +56,8 @@ final class KvmReplies {
 
   /**
    * Classifies the 16 bytes {@code head} for {@code request}: a scale request is answered by the
-   * echo of it as ACK or NACK; a query by the list it asked for (same resource_id), or a NACK
-   * echoing it.
+   * echo of it as ACK or NACK; a query by the kind of list it asked for (whatever its resource_id,
+   * which DPDK's host leaves uninitialised), or a NACK echoing it.
    */
   static Candidate candidate(byte[] request, byte[] head, boolean query) {
     int c = command(head);
@@ -63,10 +67,21 @@ final class KvmReplies {
         && Arrays.equals(request, 0, Wire.OFF_COMMAND, head, 0, Wire.OFF_COMMAND)) {
       return Candidate.ECHO;
     }
-    if (query && c == listReplyTo(command(request)) && resourceId(head) == resourceId(request)) {
+    if (query && c == listReplyTo(command(request))) {
       return Candidate.LIST;
     }
     return Candidate.NONE;
+  }
+
+  /**
+   * Whether the whole FREQ_LIST or CAPS_LIST {@code packet} lists at least one vCPU, as every
+   * host's answer does: a window that only looks like a list head (inside a skipped packet) mostly
+   * does not.
+   */
+  static boolean listsAnyVcpu(byte[] packet) {
+    int at =
+        command(packet) == Wire.FREQ_LIST ? Wire.OFF_FREQ_LIST_NUM_VCPU : Wire.OFF_CAPS_NUM_VCPU;
+    return packet[at] != 0;
   }
 
   /** The list command that answers query {@code command}. */
@@ -95,8 +110,7 @@ final class KvmReplies {
     if (f.length == 0) {
       return QueryResult.failed("the host's frequency reply lists no vCPU");
     }
-    long atIndex = hasOwnSlot(lcore) ? freqSlot(reply, lcore) : 0;
-    out.add(new VcpuFrequency(lcore, atIndex != 0 ? atIndex : f[0]));
+    out.add(new VcpuFrequency(lcore, atOwnIndex(lcore, f.length) ? f[lcore] : f[0]));
     return QueryResult.answered(out);
   }
 
@@ -118,25 +132,17 @@ final class KvmReplies {
     if (turbo.length == 0) {
       return QueryResult.failed("the host's capability reply lists no vCPU");
     }
-    ByteBuffer b = le(reply);
-    if (hasOwnSlot(lcore)) {
-      long t = b.getLong(Wire.OFF_REPLY_LIST + 8 * lcore);
-      long p = b.getLong(Wire.OFF_CAPS_PRIORITY + 8 * lcore);
-      if (t != 0 || p != 0) {
-        out.add(new VcpuCapabilities(lcore, t != 0, p != 0));
-        return QueryResult.answered(out);
-      }
-    }
-    out.add(new VcpuCapabilities(lcore, turbo[0], priority[0]));
+    int i = atOwnIndex(lcore, turbo.length) ? lcore : 0;
+    out.add(new VcpuCapabilities(lcore, turbo[i], priority[i]));
     return QueryResult.answered(out);
   }
 
-  private static boolean hasOwnSlot(int lcore) {
-    return lcore > 0 && lcore < Wire.MAX_VCPU_PER_REPLY;
-  }
-
-  private static long freqSlot(byte[] reply, int lcore) {
-    return Integer.toUnsignedLong(le(reply).getInt(Wire.OFF_REPLY_LIST + 4 * lcore));
+  /**
+   * Whether a single-vCPU reply listing {@code listed} entries (num_vcpu, at most 8) is in DPDK's
+   * layout, its entry at the vCPU's index: it lists more than one entry, up to past {@code lcore}.
+   */
+  private static boolean atOwnIndex(int lcore, int listed) {
+    return lcore > 0 && lcore < listed;
   }
 
   private static ByteBuffer le(byte[] packet) {

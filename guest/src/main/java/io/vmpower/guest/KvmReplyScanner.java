@@ -8,7 +8,8 @@ import java.util.Arrays;
  * reply to an earlier request that timed out, or noise) is skipped byte by byte, so that neither a
  * stale packet of another size nor a stray byte can misalign the reply. A possible echo is given up
  * as soon as one byte differs from the request, so noise never makes it wait for bytes that will
- * not come.
+ * not come. A list is recognised by its command and a num_vcpu of at least 1 (no host sends an
+ * empty list): DPDK's host leaves its other head fields uninitialised.
  */
 final class KvmReplyScanner {
   private KvmReplyScanner() {}
@@ -43,6 +44,9 @@ final class KvmReplyScanner {
           kind = KvmReplies.Candidate.NONE;
         }
         have = want;
+      }
+      if (kind == KvmReplies.Candidate.LIST && !KvmReplies.listsAnyVcpu(buf)) {
+        kind = KvmReplies.Candidate.NONE;
       }
       if (kind != KvmReplies.Candidate.NONE) {
         queue.skip(size);

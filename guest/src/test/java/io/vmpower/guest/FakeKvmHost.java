@@ -177,6 +177,40 @@ public final class FakeKvmHost implements AutoCloseable {
     return out.array();
   }
 
+  /** What DPDK's host leaves in the reply bytes it does not set (its stack): not zero. */
+  static final byte DPDK_UNINITIALISED = (byte) 0xA5;
+
+  /**
+   * A FREQ_LIST reply as DPDK 22.11's host (send_freq) writes it: command, num_vcpu (the VM's vCPU
+   * count) and the entries from index {@code first} on (a single-vCPU query sets only the entry at
+   * the vCPU's index); every other byte, resource_id, unit and vm_name included, uninitialised.
+   */
+  static byte[] dpdkFreqList(int numVcpu, int first, long... khz) {
+    ByteBuffer out = dpdkUninitialised(Wire.FREQ_LIST_SIZE, Wire.FREQ_LIST);
+    for (int i = 0; i < khz.length; i++) {
+      out.putInt(Wire.OFF_REPLY_LIST + 4 * (first + i), (int) khz[i]);
+    }
+    out.put(Wire.OFF_FREQ_LIST_NUM_VCPU, (byte) numVcpu);
+    return out.array();
+  }
+
+  /** A CAPS_LIST reply as DPDK 22.11's host (send_capabilities) writes it; see dpdkFreqList. */
+  static byte[] dpdkCapsList(int numVcpu, int first, boolean[] turbo, boolean[] priority) {
+    ByteBuffer out = dpdkUninitialised(Wire.CAPS_LIST_SIZE, Wire.CAPS_LIST);
+    for (int i = 0; i < turbo.length; i++) {
+      out.putLong(Wire.OFF_REPLY_LIST + 8 * (first + i), turbo[i] ? 1 : 0);
+      out.putLong(Wire.OFF_CAPS_PRIORITY + 8 * (first + i), priority[i] ? 1 : 0);
+    }
+    out.put(Wire.OFF_CAPS_NUM_VCPU, (byte) numVcpu);
+    return out.array();
+  }
+
+  private static ByteBuffer dpdkUninitialised(int size, int command) {
+    byte[] b = new byte[size];
+    java.util.Arrays.fill(b, DPDK_UNINITIALISED);
+    return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(Wire.OFF_COMMAND, command);
+  }
+
   public static int command(byte[] request) {
     return PowerRequestCodec.command(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN), 0);
   }

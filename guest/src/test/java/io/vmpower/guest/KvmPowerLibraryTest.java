@@ -15,8 +15,6 @@ import io.vmpower.core.wire.PowerRequestCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -280,15 +278,42 @@ class KvmPowerLibraryTest {
     assertEquals(List.of(new VcpuFrequency(3, 1800000)), lib.queryFrequency(3).entries());
     assertEquals(3, PowerRequestCodec.decode(host.nextRequest(), WireFormat.DPDK).resourceId);
 
-    // DPDK's host: the entry at the vCPU's index, num_vcpu 1, entry 0 uninitialised
-    host.respondWith(
-        request -> {
-          byte[] reply = FakeKvmHost.freqList(request, 0xdead);
-          ByteBuffer b = ByteBuffer.wrap(reply).order(ByteOrder.LITTLE_ENDIAN);
-          b.putInt(Wire.OFF_REPLY_LIST + 4 * 3, 2600000);
-          return reply;
-        });
+    // DPDK's host: the entry at the vCPU's index, num_vcpu the VM's vCPU count, the rest
+    // uninitialised (resource_id included)
+    host.respondWith(request -> FakeKvmHost.dpdkFreqList(4, 3, 2600000));
     assertEquals(List.of(new VcpuFrequency(3, 2600000)), lib.queryFrequency(3).entries());
+  }
+
+  @Test
+  void queriesAreAnsweredAsDpdk2211sHostWritesThem() throws Exception {
+    // a 2-vCPU VM; vCPU 1 has neither turbo nor priority, so its entries are all zero and the
+    // uninitialised entry 0 must not be taken for it
+    FakeKvmHost host =
+        host(
+            1,
+            request ->
+                switch (FakeKvmHost.command(request)) {
+                  case Wire.QUERY_FREQ -> FakeKvmHost.dpdkFreqList(2, 1, 1400000);
+                  case Wire.QUERY_FREQ_LIST -> FakeKvmHost.dpdkFreqList(2, 0, 2600000, 1400000);
+                  case Wire.QUERY_CAPS ->
+                      FakeKvmHost.dpdkCapsList(2, 1, new boolean[] {false}, new boolean[] {false});
+                  case Wire.QUERY_CAPS_LIST ->
+                      FakeKvmHost.dpdkCapsList(
+                          2, 0, new boolean[] {true, false}, new boolean[] {false, false});
+                  default -> null;
+                });
+    PowerLibrary lib = library(config().build());
+    lib.init(1);
+    host.nextRequest();
+
+    assertEquals(List.of(new VcpuFrequency(1, 1400000)), lib.queryFrequency(1).entries());
+    assertEquals(List.of(new VcpuCapabilities(1, false, false)), lib.queryCaps(1).entries());
+    assertEquals(
+        List.of(new VcpuFrequency(0, 2600000), new VcpuFrequency(1, 1400000)),
+        lib.queryFrequencies().entries());
+    assertEquals(
+        List.of(new VcpuCapabilities(0, true, false), new VcpuCapabilities(1, false, false)),
+        lib.queryCapsAll().entries());
   }
 
   @Test
@@ -317,10 +342,14 @@ class KvmPowerLibraryTest {
         host(
             0,
             request ->
-                FakeKvmHost.command(request) == Wire.QUERY_CAPS
-                    ? FakeKvmHost.capsList(request, new boolean[] {true}, new boolean[] {false})
-                    : FakeKvmHost.capsList(
-                        request, new boolean[] {true, false}, new boolean[] {false, true}));
+                switch (FakeKvmHost.command(request)) {
+                  case Wire.QUERY_CAPS ->
+                      FakeKvmHost.capsList(request, new boolean[] {true}, new boolean[] {false});
+                  case Wire.QUERY_CAPS_LIST ->
+                      FakeKvmHost.capsList(
+                          request, new boolean[] {true, false}, new boolean[] {false, true});
+                  default -> null; // a host never answers CONNECT
+                });
     PowerLibrary lib = library(config().build());
     lib.init(0);
     host.nextRequest();

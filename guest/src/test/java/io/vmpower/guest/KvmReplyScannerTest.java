@@ -83,9 +83,13 @@ class KvmReplyScannerTest {
 
   @Test
   void aStaleListWhoseTailLooksLikeAnAckDoesNotHideTheShorterAnswer() throws InterruptedException {
-    // a FREQ_LIST's num_vcpu (1) sits where a 16-byte window starting 68 bytes in has its command
+    // skipping the stale CAPS_LIST byte by byte: the window 164 bytes in has its num_vcpu (1, an
+    // ACK) as command, the one 172 bytes in the answer's resource_id (3, a FREQ_LIST) as command;
+    // neither may be taken
     byte[] q = query(Wire.QUERY_FREQ, 3);
-    byte[] stale = FakeKvmHost.freqList(query(Wire.QUERY_FREQ_LIST, 0), 1800000);
+    byte[] stale =
+        FakeKvmHost.capsList(
+            query(Wire.QUERY_CAPS_LIST, 0), new boolean[] {true}, new boolean[] {true});
     byte[] answer = FakeKvmHost.freqList(q, 2600000);
     feed(stale, answer);
 
@@ -107,9 +111,23 @@ class KvmReplyScannerTest {
   }
 
   @Test
-  void aListForAnotherResourceIsNotTheAnswer() throws InterruptedException {
+  void aListOfTheKindAskedForIsTheAnswerWhateverItsResourceId() throws InterruptedException {
+    // DPDK's host leaves resource_id (and unit, vm_name) uninitialised in its lists
     byte[] q = query(Wire.QUERY_FREQ, 1);
-    feed(FakeKvmHost.freqList(query(Wire.QUERY_FREQ, 2), 1200000));
+    byte[] answer = FakeKvmHost.dpdkFreqList(2, 1, 1200000);
+    feed(answer);
+
+    KvmReplyScanner.Result r = scan(q, true);
+
+    assertEquals(ReplyQueue.Outcome.TAKEN, r.outcome());
+    assertArrayEquals(answer, r.reply());
+    assertEquals(0, r.skipped());
+  }
+
+  @Test
+  void aListOfTheOtherKindIsNotTheAnswer() throws InterruptedException {
+    byte[] q = query(Wire.QUERY_CAPS, 1);
+    feed(FakeKvmHost.dpdkFreqList(2, 1, 1200000));
 
     assertEquals(ReplyQueue.Outcome.TIMED_OUT, scan(q, true).outcome());
   }
