@@ -75,8 +75,9 @@ public final class Reassembler {
       return;
     }
     int rest = end - bytes;
-    for (int i = 0; i < rest; i++) {
-      buf.put(i, buf.get(bytes + i));
+    if (rest > 0) {
+      // the kept bytes move towards the start: a forward bulk copy is safe even if they overlap
+      buf.put(0, view, bytes, rest);
     }
     buf.position(rest);
   }
