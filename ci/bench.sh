@@ -12,6 +12,9 @@
 #   --rounds R                  repeat the matrix R times, interleaving the two hosts (default 2)
 #   --out DIR                   where results go (default target/bench)
 #   --update-docs               also put the table and the plot into docs/performance.md
+#   --hosts java|c|both         which hosts to run (default both)
+#   --matrix 'N PHASE..;N ..'   instead of the built-in matrix, e.g. '64 tput:16:4' (phases: see
+#                               ci/bench/loadgen.c); for profiling a change
 #
 # Prints one table; exits non-zero when any reply was wrong or missing (NACK, not an echo,
 # incomplete), when a host failed to start or attach, or when the host did not exit cleanly and
@@ -23,13 +26,17 @@ short=0
 rounds=2
 out="$root/target/bench"
 update_docs=0
+hosts="java c"
+custom=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) short=1 ;;
     --rounds) rounds="$2"; shift ;;
     --out) out="$2"; shift ;;
     --update-docs) update_docs=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --hosts) hosts="$2"; [ "$hosts" = both ] && hosts="java c"; shift ;;
+    --matrix) custom="$2"; shift ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "ci/bench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -202,11 +209,15 @@ else
   )
 fi
 
+if [ -n "$custom" ]; then
+  IFS=';' read -r -a matrix <<< "$custom"
+fi
+
 started=$(date +%s)
 for r in $(seq 1 "$rounds"); do
   for entry in "${matrix[@]}"; do
     read -r n phases <<< "$entry"
-    for host in java c; do
+    for host in $hosts; do
       stage "round $r: $host host, $n channel(s)"
       # shellcheck disable=SC2086
       run "$host" "$n" "$r" $phases
