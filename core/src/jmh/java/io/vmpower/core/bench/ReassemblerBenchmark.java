@@ -31,6 +31,7 @@ public class ReassemblerBenchmark {
 
   private Reassembler reassembler;
   private ByteBuffer packets;
+  private final byte[] kept = new byte[Wire.REQUEST_SIZE];
 
   @Setup
   public void setUp() {
@@ -61,5 +62,17 @@ public class ReassemblerBenchmark {
   @Benchmark
   public int packetSplitAcrossTwoReads() {
     return feed(0, 100) + feed(100, Wire.REQUEST_SIZE - 100);
+  }
+
+  /** As the monitor: restore the channel's kept bytes, read, serve, keep the rest. */
+  @Benchmark
+  public int packetSplitKeptAsideBetweenReads() {
+    reassembler.restore(kept, 0);
+    int served = feed(0, 100);
+    int length = reassembler.copyBuffered(kept);
+    reassembler.restore(kept, length);
+    served += feed(100, Wire.REQUEST_SIZE - 100);
+    reassembler.copyBuffered(kept);
+    return served;
   }
 }
