@@ -125,6 +125,9 @@ def tables(fig, channel_counts, windows):
     if fig.values("java", "start", "start_ms"):
         lines.append(f"| start to the answer of the first command, ms |"
                      f" {fig.cell('java', 'start', 'start_ms', '{:,.0f}')} | - |")
+        lines.append(f"| ... CPU used by then, ms: all threads; the main thread (a floor for the"
+                     f" above on an idle machine) | {fig.cell('java', 'start', 'cpu_ms', '{:,.0f}')};"
+                     f" {fig.cell('java', 'start', 'main_cpu_ms', '{:,.0f}')} | - |")
     return lines
 
 
