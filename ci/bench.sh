@@ -13,6 +13,8 @@
 #   --out DIR                   where results go (default target/bench)
 #   --update-docs               also put the table and the plot into docs/performance.md
 #   --hosts java|c|both         which hosts to run (default both)
+#   --attach all|list           add_channels VM all (default: scans the channel folder per VM) or
+#                               add_channels VM 0-63 (no scan)
 #   --matrix 'N PHASE..;N ..'   instead of the built-in matrix, e.g. '64 tput:16:4' (phases: see
 #                               ci/bench/loadgen.c); for profiling a change
 #
@@ -28,6 +30,7 @@ out="$root/target/bench"
 update_docs=0
 hosts="java c"
 custom=""
+attach=all
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) short=1 ;;
@@ -36,7 +39,8 @@ while [ $# -gt 0 ]; do
     --update-docs) update_docs=1 ;;
     --hosts) hosts="$2"; [ "$hosts" = both ] && hosts="java c"; shift ;;
     --matrix) custom="$2"; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    --attach) attach="$2"; shift ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "ci/bench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -161,7 +165,9 @@ run() {
     exec 3> "$d/hostin"
     {
       for v in $(seq 0 $((vms - 1))); do echo "add_vm bvm$v"; done
-      for v in $(seq 0 $((vms - 1))); do echo "add_channels bvm$v all"; done
+      for v in $(seq 0 $((vms - 1))); do
+        echo "add_channels bvm$v $([ "$attach" = all ] && echo all || echo "0-$((per - 1))")"
+      done
     } >&3
     t1=$EPOCHREALTIME
   else
@@ -235,6 +241,8 @@ done
 elapsed=$(($(date +%s) - started))
 
 cmd="ci/bench.sh$([ $short = 1 ] && echo ' --short')$([ "$rounds" != 1 ] && echo " --rounds $rounds")"
+cmd="$cmd$([ "$attach" != all ] && echo " --attach $attach")$([ -n "$custom" ] && echo " --matrix '$custom'")"
+cmd="$cmd$([ "$hosts" != "java c" ] && echo " --hosts $hosts")"
 python3 "$root/ci/bench/report.py" --results "$results" --out "$out" --command "$cmd" \
   --machine "$machine" --elapsed "$elapsed" --fd-limit "$fd_limit" $([ $short = 1 ] && echo --short) \
   $([ $update_docs = 1 ] && echo "--doc $root/docs/performance.md --svg $root/docs/performance-replies.svg")

@@ -3,7 +3,8 @@
  *
  * Binds one listening AF_UNIX stream socket per channel, {dir}/{prefix}{vm}.{k}, waits until the
  * host under test has connected to all of them, then runs the phases given on the command line in
- * order, printing one machine-readable RESULT line per phase on stdout:
+ * order, printing one machine-readable RESULT line per phase on stdout (and a first one, attach,
+ * with the time from the first connection to the last):
  *
  *   tput:W:SECONDS[:WARMUP]  keep W requests outstanding on every channel; replies/s over SECONDS
  *                            after WARMUP seconds (default 1) that are not counted
@@ -334,6 +335,7 @@ static void setup(void) {
   fprintf(stderr, "loadgen: %d sockets bound in %s, waiting for the host\n", nchan, dir);
   int attached = 0;
   double deadline = now_s() + attach_timeout;
+  double first = 0;
   struct epoll_event evs[MAX_EVENTS];
   /* accept, then close the listening socket: keeps the descriptors at one per channel */
   while (attached < nchan) {
@@ -356,11 +358,12 @@ static void setup(void) {
       chans[i].fd = s;
       struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &chans[i]};
       if (epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) < 0) die("epoll_ctl");
-      attached++;
+      if (attached++ == 0) first = now_s();
     }
   }
   free(lfd);
   fprintf(stderr, "loadgen: all %d channels attached\n", nchan);
+  printf("RESULT phase=attach channels=%d seconds=%.3f\n", nchan, now_s() - first);
 }
 
 static void reset_counts(void) {

@@ -122,6 +122,11 @@ def tables(fig, channel_counts, windows):
             lines.append(
                 f"| RSS after serving {n:,} channels, MB (VmRSS; peak VmHWM) |"
                 f" {mem_cell(fig, 'java', n)} | {mem_cell(fig, 'c', n)} |")
+    for n in channel_counts:
+        if n >= 1024 and fig.values("java", "attach", "seconds", n=n):
+            lines.append(f"| attaching {n:,} channels, first to last connection (vmpower: add_channels"
+                         f" per VM; C host: a connect loop), s | {fig.cell('java', 'attach', 'seconds', '{:,.2f}', n=n)} |"
+                         f" {fig.cell('c', 'attach', 'seconds', '{:,.2f}', n=n)} |")
     if fig.values("java", "start", "start_ms"):
         lines.append(f"| start to the answer of the first command, ms |"
                      f" {fig.cell('java', 'start', 'start_ms', '{:,.0f}')} | - |")
