@@ -197,7 +197,7 @@ def targets(fig):
 
 
 def svg(fig, channel_counts, windows):
-    w, h, left, right, top, bottom = 640, 400, 80, 170, 30, 50
+    w, h, left, right, top, bottom = 700, 400, 80, 220, 30, 50
     pw, ph = w - left - right, h - top - bottom
     series = []
     for host, colour in (("java", "#1f77b4"), ("c", "#7f7f7f")):
@@ -217,7 +217,7 @@ def svg(fig, channel_counts, windows):
     s = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif"'
          f' font-size="12">',
          f'<rect width="{w}" height="{h}" fill="white"/>',
-         f'<text x="{left}" y="18" font-size="14">Replies/s against channel count</text>']
+         f'<text x="{left}" y="18" font-size="14">Replies/s against channel count (median over rounds)</text>']
     for i in range(6):
         v = ymax * i / 5
         s.append(f'<line x1="{left}" y1="{y(v):.1f}" x2="{left + pw}" y2="{y(v):.1f}" stroke="#ddd"/>')
