@@ -11,11 +11,12 @@ fast=0
 
 stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
-# Debian packages the tests use: the libvirt library (libvirt test driver, no daemon) and socat.
+# Debian packages the tests use: the libvirt library (libvirt test driver, no daemon), socat, gcc.
 need_pkgs=()
 libs="$(ldconfig -p 2>/dev/null || true)"
 grep -q 'libvirt\.so\.0' <<< "$libs" || need_pkgs+=(libvirt0)
 command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
+command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc libc6-dev) # ci/bench.sh builds its C tools
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     stage "installing ${need_pkgs[*]}"
@@ -41,3 +42,7 @@ for script in ci/e2e-*.sh; do
   stage "$script"
   bash "$script"
 done
+
+# the performance harness in its tiny form: checks every reply, not the timings
+stage "ci/bench.sh --short"
+bash ci/bench.sh --short

@@ -1,15 +1,24 @@
 package io.vmpower.core.monitor;
 
-import io.vmpower.core.wire.Reassembler;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
-/** The monitor's buffers and re-attach schedule for one channel (monitor thread only). */
+/**
+ * The monitor's state for one channel (monitor thread only). Kept small: the read and reply buffers
+ * are the monitor's, shared by all channels; a channel holds only what must outlive one turn, the
+ * bytes of an incomplete request and the replies its guest has not taken yet.
+ */
 final class ChannelIo {
-  final Reassembler in;
+  /** The start of a request whose rest has not arrived; null until a request arrives split. */
+  byte[] partial;
 
-  /** Replies waiting to be written, in write mode (position = bytes pending). */
-  final ByteBuffer out;
+  /** How many bytes of {@link #partial} are kept. */
+  int partialLength;
+
+  /**
+   * Replies waiting for the guest to read, in write mode (position = bytes pending), at most the
+   * configured output queue; null until the guest first left some unread.
+   */
+  ByteBuffer backlog;
 
   /** The rate limit of this channel's refusal log lines. */
   final RefusalLog refusals = new RefusalLog();
@@ -19,8 +28,16 @@ final class ChannelIo {
   long nextAttemptNanos;
   boolean waiting;
 
-  ChannelIo(int packetSize, int packetsPerTurn, int outputBytes) {
-    this.in = new Reassembler(packetSize, packetsPerTurn);
-    this.out = ByteBuffer.allocateDirect(outputBytes).order(ByteOrder.LITTLE_ENDIAN);
+  boolean hasBacklog() {
+    return backlog != null && backlog.position() > 0;
+  }
+
+  /** Forgets buffered input and output (after a hang-up or before an attach). */
+  void reset() {
+    partialLength = 0;
+    if (backlog != null) {
+      backlog.clear();
+    }
+    watchingWritable = false;
   }
 }

@@ -12,10 +12,13 @@ import io.vmpower.core.vm.ChannelState;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.vm.VmRegistry;
+import io.vmpower.core.wire.Reassembler;
+import io.vmpower.core.wire.Wire;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +39,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Other threads act on channels only through {@link #call}, which runs the action on the monitor
  * thread; so endpoints and buffers have a single owner.
+ *
+ * <p>One read buffer and one reply buffer serve every channel in turn, so an attached channel costs
+ * a few hundred bytes, not buffers of its own: a channel keeps only an incomplete request between
+ * reads, and replies its guest has not taken yet (in a backlog of at most {@link
+ * HostConfig#outputQueueBytes()}, made when first needed).
  */
 @Singleton
 public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable {
@@ -52,6 +60,15 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   /** Channels whose refusal summary is still to be logged. */
   private final List<Channel> summaries = new ArrayList<>();
 
+  /** Every channel's reads go through this one, in turn. */
+  private final Reassembler in;
+
+  /**
+   * Replies of one channel's turn before they are written; its limit is the output queue, so a
+   * turn's replies are dropped or kept exactly as if each channel had a queue of its own.
+   */
+  private final ByteBuffer replies;
+
   private volatile Thread thread;
   private volatile boolean running;
 
@@ -67,6 +84,11 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     this.config = config;
     this.clock = clock;
     this.registry = registry;
+    this.in = new Reassembler(config.wireFormat().requestSize(), config.packetsPerTurn());
+    int turnBytes = config.packetsPerTurn() * Wire.REQUEST_SIZE;
+    this.replies =
+        ByteBuffer.allocateDirect(Math.min(turnBytes, config.outputQueueBytes()))
+            .order(ByteOrder.LITTLE_ENDIAN);
   }
 
   public ChannelTransport transport() {
@@ -182,6 +204,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
           ChannelIo io = (ChannelIo) channel.io;
           if (io != null) {
             io.waiting = false;
+            io.reset();
           }
           return null;
         });
@@ -204,11 +227,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   private ChannelIo io(Channel channel) {
     ChannelIo io = (ChannelIo) channel.io;
     if (io == null) {
-      io =
-          new ChannelIo(
-              config.wireFormat().requestSize(),
-              config.packetsPerTurn(),
-              config.outputQueueBytes());
+      io = new ChannelIo();
       channel.io = io;
     }
     return io;
@@ -234,9 +253,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     channel.endpoint(ep);
     channel.peer(peer);
     channel.lastError("");
-    io.in.reset();
-    io.out.clear();
-    io.watchingWritable = false;
+    io.reset();
     io.attempts = 0;
     io.waiting = false;
     channel.stateMachine().fire(ChannelEvent.ATTACHED);
@@ -248,9 +265,10 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   public void onReadable(ChannelEndpoint endpoint) {
     Channel channel = (Channel) endpoint.attachment();
     ChannelIo io = (ChannelIo) channel.io;
+    in.restore(io.partial, io.partialLength);
     int n;
     try {
-      n = endpoint.read(io.in.readBuffer());
+      n = endpoint.read(in.readBuffer());
     } catch (IOException e) {
       hangUp(channel, io, e.getMessage());
       return;
@@ -263,50 +281,97 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   }
 
   private void serve(Channel channel, ChannelIo io) {
-    int count = io.in.completePackets();
-    if (count == 0) {
-      return;
-    }
-    ByteBuffer packets = io.in.packets();
-    for (int i = 0; i < count; i++) {
-      channel.stats().increment(Counter.REQUESTS);
-      if (!channel.stateMachine().tryStartRequest()) {
-        channel.stats().increment(Counter.DROPPED_DISABLED);
-        continue;
+    int count = in.completePackets();
+    if (count > 0) {
+      // while older replies wait for the guest, new ones queue behind them
+      ByteBuffer out = io.hasBacklog() ? io.backlog : replies.clear();
+      ByteBuffer packets = in.packets();
+      for (int i = 0; i < count; i++) {
+        channel.stats().increment(Counter.REQUESTS);
+        if (!channel.stateMachine().tryStartRequest()) {
+          channel.stats().increment(Counter.DROPPED_DISABLED);
+          continue;
+        }
+        try {
+          dispatcher.dispatch(
+              channel, config.wireFormat(), packets, in.offset(i), out, io.refusals);
+        } catch (RuntimeException e) {
+          channel.stats().increment(Counter.NACK_SCALE_FAILED);
+          log.error("{}: request failed: {}", channel, e.toString(), e);
+        } finally {
+          channel.stateMachine().fire(ChannelEvent.REQUEST_DONE);
+        }
       }
-      try {
-        dispatcher.dispatch(
-            channel, config.wireFormat(), packets, io.in.offset(i), io.out, io.refusals);
-      } catch (RuntimeException e) {
-        channel.stats().increment(Counter.NACK_SCALE_FAILED);
-        log.error("{}: request failed: {}", channel, e.toString(), e);
-      } finally {
-        channel.stateMachine().fire(ChannelEvent.REQUEST_DONE);
+      in.consume(count);
+      keepPartial(io);
+      if (out == replies) {
+        flushTurn(channel, io);
+      } else {
+        flush(channel, io);
       }
+    } else {
+      keepPartial(io);
     }
-    io.in.consume(count);
     if (io.refusals.suppressed() > 0 && !io.refusals.listed) {
       io.refusals.listed = true;
       summaries.add(channel);
     }
-    flush(channel, io);
   }
 
-  private void flush(Channel channel, ChannelIo io) {
+  /** Saves the bytes of an incomplete request, which the shared buffer does not keep. */
+  private void keepPartial(ChannelIo io) {
+    int rest = in.bufferedBytes();
+    if (rest > 0 && io.partial == null) {
+      io.partial = new byte[in.packetSize()];
+    }
+    io.partialLength = rest > 0 ? in.copyBuffered(io.partial) : 0;
+  }
+
+  /** Writes this turn's replies; what the guest does not take now goes to its backlog. */
+  private void flushTurn(Channel channel, ChannelIo io) {
     ChannelEndpoint ep = channel.endpoint();
-    if (io.out.position() == 0 || ep == null) {
+    if (replies.position() == 0 || ep == null) {
       return;
     }
-    io.out.flip();
+    replies.flip();
     try {
-      ep.write(io.out);
+      ep.write(replies);
     } catch (IOException e) {
-      io.out.compact();
       hangUp(channel, io, e.getMessage());
       return;
     }
-    io.out.compact();
-    boolean pending = io.out.position() > 0;
+    if (!replies.hasRemaining()) {
+      return;
+    }
+    if (io.backlog == null) {
+      io.backlog =
+          ByteBuffer.allocateDirect(config.outputQueueBytes()).order(ByteOrder.LITTLE_ENDIAN);
+    }
+    // fits: the turn's replies were limited to the output queue, and the backlog was empty
+    io.backlog.put(replies);
+    ep.watchWritable(true);
+    io.watchingWritable = true;
+  }
+
+  /** Writes what waits in the backlog; stops watching for room once it is empty. */
+  private void flush(Channel channel, ChannelIo io) {
+    ChannelEndpoint ep = channel.endpoint();
+    if (ep == null || io.backlog == null) {
+      return;
+    }
+    ByteBuffer out = io.backlog;
+    if (out.position() > 0) {
+      out.flip();
+      try {
+        ep.write(out);
+      } catch (IOException e) {
+        out.compact();
+        hangUp(channel, io, e.getMessage());
+        return;
+      }
+      out.compact();
+    }
+    boolean pending = out.position() > 0;
     if (pending != io.watchingWritable) {
       ep.watchWritable(pending);
       io.watchingWritable = pending;
@@ -345,10 +410,8 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     }
     channel.stateMachine().fire(ChannelEvent.HUNG_UP);
     channel.stats().increment(Counter.HANGUPS);
-    channel.stats().add(Counter.INCOMPLETE_BYTES, io.in.bufferedBytes());
-    io.in.reset();
-    io.out.clear();
-    io.watchingWritable = false;
+    channel.stats().add(Counter.INCOMPLETE_BYTES, io.partialLength);
+    io.reset();
     io.attempts = 0;
     schedule(channel, io);
     log.info("{}: {}; DISCONNECTED, will re-attach", channel, reason);

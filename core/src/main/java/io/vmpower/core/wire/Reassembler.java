@@ -10,6 +10,10 @@ import java.nio.ByteOrder;
  * <p>Use: read into {@link #readBuffer()}, then serve packets {@code 0 .. completePackets()-1} at
  * {@link #offset(int)} of {@link #packets()}, then {@link #consume(int)} those served. Bytes of an
  * incomplete packet are kept for the next read.
+ *
+ * <p>One reassembler can serve many streams in turn (the monitor has one for all its channels, so a
+ * channel costs no buffer of its own): {@link #restore} a stream's kept bytes before reading it,
+ * and {@link #copyBuffered} them out after consuming its packets.
  */
 public final class Reassembler {
   private final int packetSize;
@@ -75,10 +79,37 @@ public final class Reassembler {
       return;
     }
     int rest = end - bytes;
-    for (int i = 0; i < rest; i++) {
-      buf.put(i, buf.get(bytes + i));
+    if (rest > 0) {
+      // the kept bytes move towards the start: a forward bulk copy is safe even if they overlap
+      buf.put(0, view, bytes, rest);
     }
     buf.position(rest);
+  }
+
+  /**
+   * Empties the buffer, then puts back the first {@code length} bytes of {@code kept} (an
+   * incomplete packet saved by {@link #copyBuffered}; {@code kept} may be null when {@code length}
+   * is 0) so the next read completes it.
+   */
+  public void restore(byte[] kept, int length) {
+    if (length < 0 || length >= packetSize) {
+      throw new IllegalArgumentException(
+          "cannot restore " + length + " bytes: an incomplete packet has 0 to " + (packetSize - 1));
+    }
+    buf.clear();
+    if (length > 0) {
+      buf.put(kept, 0, length);
+    }
+  }
+
+  /**
+   * Copies the buffered bytes (after {@link #consume}: those of an incomplete packet) to the start
+   * of {@code to} and returns how many; the buffer itself is unchanged.
+   */
+  public int copyBuffered(byte[] to) {
+    int n = buf.position();
+    view.get(0, to, 0, n);
+    return n;
   }
 
   /** Forgets everything buffered (after a hang-up: the stream starts anew). */

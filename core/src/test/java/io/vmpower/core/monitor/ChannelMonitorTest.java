@@ -1,6 +1,7 @@
 package io.vmpower.core.monitor;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -148,6 +149,42 @@ class ChannelMonitorTest {
     assertEquals(1, c.stats().get(Counter.REQUESTS));
     assertEquals(1, hw.writes().size());
     assertEquals(5, hw.currentIndex(2));
+  }
+
+  @Test
+  void splitPacketsOnTwoChannelsInterleavedAreEachServedOnceWithTheirOwnReply() throws Exception {
+    monitor();
+    Channel c0 = channel(0);
+    Channel c1 = channel(1);
+    FakeGuestPort g0 = transport.listen(c0.path());
+    FakeGuestPort g1 = transport.listen(c1.path());
+    monitor.attach(c0);
+    monitor.attach(c1);
+    byte[] p0 = request(0, Wire.SCALE_DOWN);
+    byte[] p1 = request(1, Wire.SCALE_UP);
+
+    g0.write(Arrays.copyOfRange(p0, 0, 100));
+    g1.write(Arrays.copyOfRange(p1, 0, 400));
+    turns(2);
+    g1.write(Arrays.copyOfRange(p1, 400, 464));
+    turns(2);
+    g0.write(Arrays.copyOfRange(p0, 100, 464));
+    turns(2);
+
+    byte[] ack0 = g0.read(464);
+    byte[] ack1 = g1.read(464);
+    assertEquals(0, g0.available());
+    assertEquals(0, g1.available());
+    assertTrue(Replies.decode(ack0).isAck());
+    assertTrue(Replies.decode(ack1).isAck());
+    ack0[Wire.OFF_COMMAND] = (byte) Wire.CPU_POWER;
+    ack1[Wire.OFF_COMMAND] = (byte) Wire.CPU_POWER;
+    assertArrayEquals(p0, ack0, "channel 0's reply echoes its own request");
+    assertArrayEquals(p1, ack1, "channel 1's reply echoes its own request");
+    assertEquals(1, c0.stats().get(Counter.ACKED));
+    assertEquals(1, c1.stats().get(Counter.ACKED));
+    assertEquals(5, hw.currentIndex(2));
+    assertEquals(3, hw.currentIndex(3));
   }
 
   @Test

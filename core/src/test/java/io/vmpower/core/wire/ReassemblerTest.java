@@ -121,6 +121,50 @@ class ReassemblerTest {
   }
 
   @Test
+  void oneReassemblerServesTwoStreamsByKeepingEachOnesPartialPacket() {
+    byte[] a = packets(2, 9);
+    byte[] b = packets(1, 10);
+    Reassembler r = new Reassembler(SIZE, 3);
+    byte[] keptA = new byte[SIZE];
+    byte[] keptB = new byte[SIZE];
+
+    r.restore(null, 0);
+    r.readBuffer().put(a, 0, SIZE + 150);
+    assertArrayEquals(slice(a, 0, SIZE), packetAt(r, 0));
+    r.consume(1);
+    int lengthA = r.copyBuffered(keptA);
+    assertEquals(150, lengthA);
+
+    r.restore(null, 0);
+    r.readBuffer().put(b, 0, 300);
+    assertEquals(0, r.completePackets());
+    int lengthB = r.copyBuffered(keptB);
+    assertEquals(300, lengthB);
+
+    r.restore(keptA, lengthA);
+    r.readBuffer().put(a, SIZE + 150, SIZE - 150);
+    assertEquals(1, r.completePackets());
+    assertArrayEquals(slice(a, SIZE, 2 * SIZE), packetAt(r, 0));
+
+    r.restore(keptB, lengthB);
+    r.readBuffer().put(b, 300, SIZE - 300);
+    assertEquals(1, r.completePackets());
+    assertArrayEquals(b, packetAt(r, 0));
+  }
+
+  @Test
+  void restoreTakesOnlyAnIncompletePacket() {
+    Reassembler r = new Reassembler(SIZE, 3);
+    r.readBuffer().put(packets(1, 11), 0, 10);
+
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> r.restore(new byte[SIZE], SIZE));
+    assertTrue(e.getMessage().contains("0 to 463"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> r.restore(new byte[SIZE], -1));
+    assertEquals(10, r.bufferedBytes(), "nothing changed");
+  }
+
+  @Test
   void consumeOfMoreThanIsCompleteIsRefused() {
     Reassembler r = new Reassembler(SIZE, 3);
     r.readBuffer().put(packets(1, 6), 0, SIZE - 1);

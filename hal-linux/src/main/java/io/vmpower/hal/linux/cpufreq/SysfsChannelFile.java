@@ -16,7 +16,10 @@ import java.nio.file.StandardOpenOption;
  * offset 0 regenerates the value. A tree of ordinary files (the tests' fake sysfs) needs one more
  * step: the file is truncated to the written length so it reads back as exactly the value. Which of
  * the two applies is decided once by the caller ({@code truncateAfterWrite}); truncation is never
- * attempted on sysfs.
+ * attempted on sysfs. Truncating costs three system calls (the JDK's fstat, lseek, ftruncate), so
+ * it is skipped when the file, as last read or written through this instance, is no longer than the
+ * new value (then the write alone leaves exactly the value): on the request path the value was just
+ * read to find the current frequency.
  */
 final class SysfsChannelFile implements SysfsFile {
   /** Longest number or short value handled through the buffer; sysfs numbers are far shorter. */
@@ -27,6 +30,9 @@ final class SysfsChannelFile implements SysfsFile {
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(CAPACITY);
   private FileChannel reader;
   private FileChannel writer;
+
+  /** The file's length as last read or written here; -1 when unknown (longer than read). */
+  private int knownLength = -1;
 
   SysfsChannelFile(Path path, boolean truncateAfterWrite) {
     this.path = path;
@@ -39,8 +45,10 @@ final class SysfsChannelFile implements SysfsFile {
   }
 
   @Override
-  public String read() throws IOException {
-    return new String(Files.readAllBytes(path), StandardCharsets.US_ASCII).strip();
+  public synchronized String read() throws IOException {
+    byte[] bytes = Files.readAllBytes(path);
+    knownLength = bytes.length;
+    return new String(bytes, StandardCharsets.US_ASCII).strip();
   }
 
   @Override
@@ -50,6 +58,7 @@ final class SysfsChannelFile implements SysfsFile {
     }
     buffer.clear();
     int n = reader.read(buffer, 0);
+    knownLength = n < 0 ? 0 : n < CAPACITY ? n : -1;
     if (n <= 0 || n == CAPACITY) {
       return -1;
     }
@@ -119,9 +128,10 @@ final class SysfsChannelFile implements SysfsFile {
     while (src.hasRemaining()) {
       position += writer.write(src, position);
     }
-    if (truncateAfterWrite) {
+    if (truncateAfterWrite && (knownLength < 0 || knownLength > length)) {
       writer.truncate(length);
     }
+    knownLength = truncateAfterWrite ? length : -1;
   }
 
   @Override

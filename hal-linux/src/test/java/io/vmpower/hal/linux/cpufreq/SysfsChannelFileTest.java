@@ -34,6 +34,26 @@ class SysfsChannelFileTest {
   }
 
   @Test
+  void aWriteAfterAReadLeavesExactlyTheValueWhateverTheLengthsRead() throws IOException {
+    Path p = file("<unsupported>\n");
+    try (SysfsChannelFile f = new SysfsChannelFile(p, true)) {
+      assertEquals(-1, f.readNumber());
+      f.write(2_400_000);
+      assertEquals("2400000\n", Files.readString(p));
+      assertEquals(2_400_000, f.readNumber());
+      f.write(2_600_000);
+      assertEquals("2600000\n", Files.readString(p));
+      Files.writeString(p, "12345678901\n");
+      assertEquals(12_345_678_901L, f.readNumber());
+      f.write(800_000);
+      assertEquals("800000\n", Files.readString(p));
+      assertEquals("800000", f.read());
+      f.write(1_200_000);
+      assertEquals("1200000\n", Files.readString(p));
+    }
+  }
+
+  @Test
   void writesText() throws IOException {
     Path p = file("ondemand\n");
     try (SysfsChannelFile f = new SysfsChannelFile(p, true)) {

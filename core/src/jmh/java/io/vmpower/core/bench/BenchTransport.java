@@ -1,0 +1,37 @@
+package io.vmpower.core.bench;
+
+import io.vmpower.core.hal.ChannelEndpoint;
+import io.vmpower.core.hal.ChannelEventHandler;
+import io.vmpower.core.hal.ChannelTransport;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Opens {@link BenchEndpoint}s that replay {@code requests}; events are driven by the benchmark.
+ */
+final class BenchTransport implements ChannelTransport {
+  private final ByteBuffer requests;
+
+  BenchTransport(ByteBuffer requests) {
+    this.requests = requests;
+  }
+
+  @Override
+  public String description() {
+    return "bench endpoints in memory";
+  }
+
+  @Override
+  public ChannelEndpoint open(Path path) {
+    return new BenchEndpoint(path, requests);
+  }
+
+  @Override
+  public void await(long timeoutMillis, ChannelEventHandler handler) {}
+
+  @Override
+  public void wakeup() {}
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,123 @@
+package io.vmpower.core.bench;
+
+import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.Clock;
+import io.vmpower.core.hal.VmInfo;
+import io.vmpower.core.hal.VmState;
+import io.vmpower.core.monitor.ChannelMonitor;
+import io.vmpower.core.monitor.RequestDispatcher;
+import io.vmpower.core.power.PowerManager;
+import io.vmpower.core.vm.Channel;
+import io.vmpower.core.vm.ChannelStats.Counter;
+import io.vmpower.core.vm.Vm;
+import io.vmpower.core.vm.VmRegistry;
+import io.vmpower.core.wire.Wire;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The monitor's whole hot path, per request: a readable channel is read, its requests reassembled,
+ * run through the channel state machine and the dispatcher (scaling an in-memory backend), and the
+ * ACKs written back, all as {@link ChannelMonitor#onReadable} does for a socket event. The endpoint
+ * is in memory ({@link BenchEndpoint}), so the figure leaves out the system calls that ci/bench.sh
+ * measures. Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per request.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class MonitorBenchmark {
+  private static final int MANY = 16;
+
+  private Path monitored;
+  private ChannelMonitor one;
+  private ChannelMonitor many;
+  private BenchEndpoint oneEndpoint;
+  private BenchEndpoint manyEndpoint;
+
+  @Setup
+  public void setUp() throws Exception {
+    monitored = Path.of("/nonexistent");
+    one = monitor();
+    oneEndpoint = endpoint(one, 1);
+    many = monitor();
+    manyEndpoint = endpoint(many, MANY);
+  }
+
+  private ChannelMonitor monitor() {
+    return new ChannelMonitor(
+        new BenchTransport(BenchRequests.alternating(MANY, "bench-vm")),
+        new RequestDispatcher(new PowerManager(new BenchCpuFrequencies(4))),
+        HostConfig.defaults(monitored),
+        Clock.SYSTEM,
+        new VmRegistry());
+  }
+
+  private static BenchEndpoint endpoint(ChannelMonitor monitor, int perRead) throws Exception {
+    Vm vm = new Vm(new VmInfo("bench-vm", VmState.RUNNING, 2, List.of(CpuSet.of(2), CpuSet.of(3))));
+    Channel channel = vm.addChannel(0, Path.of("/nonexistent/bench-vm.0"));
+    monitor.attach(channel);
+    BenchEndpoint endpoint = (BenchEndpoint) channel.endpoint();
+    endpoint.packetsPerRead(perRead);
+    return endpoint;
+  }
+
+  /** One request per readable event (one outstanding per channel). */
+  @Benchmark
+  public void oneRequestPerRead() {
+    one.onReadable(oneEndpoint);
+  }
+
+  /** Sixteen requests per readable event; the figure is per request. */
+  @Benchmark
+  @OperationsPerInvocation(MANY)
+  public void sixteenRequestsPerRead() {
+    many.onReadable(manyEndpoint);
+  }
+
+  @TearDown(Level.Trial)
+  public void check() {
+    // each benchmark method drives one of the two; the other has read nothing
+    if (check(oneEndpoint) + check(manyEndpoint) == 0) {
+      throw new IllegalStateException("no request was read");
+    }
+    one.close();
+    many.close();
+  }
+
+  /** Fails the run unless every request read was ACKed and every ACK written; returns the count. */
+  private static long check(BenchEndpoint endpoint) {
+    Channel channel = (Channel) endpoint.attachment();
+    long read = channel.stats().get(Counter.REQUESTS);
+    long acked = channel.stats().get(Counter.ACKED);
+    long written = endpoint.bytesWritten() / Wire.REQUEST_SIZE;
+    if (acked != read || written != acked) {
+      throw new IllegalStateException(
+          "the monitor did not ACK every request: "
+              + read
+              + " read, "
+              + acked
+              + " ACKed, "
+              + written
+              + " replies written");
+    }
+    return read;
+  }
+}
