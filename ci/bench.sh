@@ -50,7 +50,7 @@ done
 for tool in gcc java python3; do
   command -v $tool >/dev/null || { echo "ci/bench.sh: $tool is required" >&2; exit 2; }
 done
-ldconfig -p 2>/dev/null | grep -q 'libvirt\.so\.0' ||
+ldconfig -p 2>/dev/null | grep 'libvirt\.so\.0' >/dev/null ||
   { echo "ci/bench.sh: the libvirt0 package is required (libvirt test driver)" >&2; exit 2; }
 
 # 16,384 channels take one descriptor each in the host and in the load generator (separate processes)

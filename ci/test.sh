@@ -13,7 +13,7 @@ stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
 # Debian packages the tests use: the libvirt library (libvirt test driver, no daemon), socat, gcc.
 need_pkgs=()
-ldconfig -p 2>/dev/null | grep -q 'libvirt\.so\.0' || need_pkgs+=(libvirt0)
+ldconfig -p 2>/dev/null | grep 'libvirt\.so\.0' >/dev/null || need_pkgs+=(libvirt0)
 command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc libc6-dev) # ci/bench.sh builds its C tools
 if [ ${#need_pkgs[@]} -gt 0 ]; then
