@@ -241,7 +241,8 @@ for r in $(seq 1 "$rounds"); do
 done
 elapsed=$(($(date +%s) - started))
 
-cmd="ci/bench.sh$([ $short = 1 ] && echo ' --short')$([ "$rounds" != 1 ] && echo " --rounds $rounds")"
+default_rounds=$([ $short = 1 ] && echo 1 || echo 2)
+cmd="ci/bench.sh$([ $short = 1 ] && echo ' --short')$([ "$rounds" != "$default_rounds" ] && echo " --rounds $rounds")"
 cmd="$cmd$([ "$attach" != all ] && echo " --attach $attach")$([ -n "$custom" ] && echo " --matrix '$custom'")"
 cmd="$cmd$([ "$hosts" != "java c" ] && echo " --hosts $hosts")"
 python3 "$root/ci/bench/report.py" --results "$results" --out "$out" --command "$cmd" \
