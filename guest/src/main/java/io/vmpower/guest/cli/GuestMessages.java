@@ -25,6 +25,23 @@ final class GuestMessages {
   }
 
   /** Why a query sent over {@code lcore}'s port has no answer. */
+  /**
+   * Prints a query's answer, one line per entry, or why there is none (asked over {@code lcore});
+   * returns the command's exit code.
+   */
+  static <T> int print(
+      java.io.PrintWriter out,
+      int lcore,
+      QueryResult<T> r,
+      java.util.function.Function<T, String> line) {
+    if (!r.answered()) {
+      out.println(unanswered(lcore, r));
+      return 1;
+    }
+    r.entries().forEach(e -> out.println(line.apply(e)));
+    return 0;
+  }
+
   static String unanswered(int lcore, QueryResult<?> r) {
     return r.status() == QueryResult.Status.NO_REPLY
         ? noReply(lcore, r.reason())

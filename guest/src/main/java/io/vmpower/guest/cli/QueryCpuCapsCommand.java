@@ -3,7 +3,6 @@ package io.vmpower.guest.cli;
 import io.vmpower.guest.PowerLibrary;
 import io.vmpower.guest.QueryResult;
 import io.vmpower.guest.VcpuCapabilities;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,13 +34,10 @@ final class QueryCpuCapsCommand implements Callable<Integer> {
   public Integer call() {
     QueryResult<VcpuCapabilities> r =
         target.all() ? library.queryCapsAll() : library.queryCaps(target.lcore());
-    PrintWriter out = spec.commandLine().getOut();
-    if (!r.answered()) {
-      out.println(
-          GuestMessages.unanswered(target.all() ? library.lcores().first() : target.lcore(), r));
-      return 1;
-    }
-    r.entries().forEach(c -> out.println(GuestMessages.capabilities(c)));
-    return 0;
+    return GuestMessages.print(
+        spec.commandLine().getOut(),
+        target.all() ? library.lcores().first() : target.lcore(),
+        r,
+        GuestMessages::capabilities);
   }
 }

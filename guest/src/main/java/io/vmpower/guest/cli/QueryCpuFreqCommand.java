@@ -3,7 +3,6 @@ package io.vmpower.guest.cli;
 import io.vmpower.guest.PowerLibrary;
 import io.vmpower.guest.QueryResult;
 import io.vmpower.guest.VcpuFrequency;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,13 +32,10 @@ final class QueryCpuFreqCommand implements Callable<Integer> {
   public Integer call() {
     QueryResult<VcpuFrequency> r =
         target.all() ? library.queryFrequencies() : library.queryFrequency(target.lcore());
-    PrintWriter out = spec.commandLine().getOut();
-    if (!r.answered()) {
-      out.println(
-          GuestMessages.unanswered(target.all() ? library.lcores().first() : target.lcore(), r));
-      return 1;
-    }
-    r.entries().forEach(f -> out.println(GuestMessages.frequency(f)));
-    return 0;
+    return GuestMessages.print(
+        spec.commandLine().getOut(),
+        target.all() ? library.lcores().first() : target.lcore(),
+        r,
+        GuestMessages::frequency);
   }
 }
