@@ -5,6 +5,7 @@ import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
 import io.vmpower.core.monitor.RequestDispatcher;
 import io.vmpower.core.power.PowerManager;
+import io.vmpower.core.testing.FakeCpuFrequencies;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.wire.Wire;
@@ -46,7 +47,10 @@ public class DispatchBenchmark {
 
   @Setup
   public void setUp() {
-    dispatcher = new RequestDispatcher(new PowerManager(new BenchCpuFrequencies(4)));
+    dispatcher =
+        new RequestDispatcher(
+            new PowerManager(
+                FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks()));
     Vm vm = new Vm(new VmInfo("bench-vm", VmState.RUNNING, 2, List.of(CpuSet.of(2), CpuSet.of(3))));
     channel = vm.addChannel(0, Path.of("/nonexistent/bench-vm.0"));
     packets = BenchRequests.alternating(BATCH, "bench-vm");

@@ -8,6 +8,7 @@ import io.vmpower.core.hal.VmState;
 import io.vmpower.core.monitor.ChannelMonitor;
 import io.vmpower.core.monitor.RequestDispatcher;
 import io.vmpower.core.power.PowerManager;
+import io.vmpower.core.testing.FakeCpuFrequencies;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.Vm;
@@ -64,7 +65,9 @@ public class MonitorBenchmark {
   private ChannelMonitor monitor() {
     return new ChannelMonitor(
         new BenchTransport(BenchRequests.alternating(MANY, "bench-vm")),
-        new RequestDispatcher(new PowerManager(new BenchCpuFrequencies(4))),
+        new RequestDispatcher(
+            new PowerManager(
+                FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks())),
         HostConfig.defaults(monitored),
         Clock.SYSTEM,
         new VmRegistry());

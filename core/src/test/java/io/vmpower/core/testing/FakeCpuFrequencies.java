@@ -5,10 +5,11 @@ import io.vmpower.core.hal.CpuCapabilities;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +17,10 @@ import org.slf4j.LoggerFactory;
  * Frequency control in memory: a table, a current index and a turbo flag per CPU, a log of every
  * write, and write failures a test can inject. Like a real backend it saves each setting before its
  * first change and puts it back in {@link #restore()}.
+ *
+ * <p>Shared by the tests of every module (core's test-jar) and by core's JMH benchmarks, which turn
+ * off the write log and the yield ({@link #forBenchmarks()}): reads and writes then allocate
+ * nothing, so a benchmark measures the code that calls the backend, not the backend.
  */
 public final class FakeCpuFrequencies implements CpuFrequencies {
   private static final Logger log = LoggerFactory.getLogger(FakeCpuFrequencies.class);
@@ -38,11 +43,29 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
   /** One write that reached the hardware: the value before and after (turbo as 0 or 1). */
   public record Write(int cpu, Kind kind, int before, int after) {}
 
+  /**
+   * One CPU. Reads of the index and turbo flag take no lock (acquire loads of what the last write
+   * released), so they allocate nothing and cost a load; every write, and the saved values and
+   * failures, are guarded by the fake's lock.
+   */
   private static final class Core {
+    private static final VarHandle INDEX;
+    private static final VarHandle TURBO;
+
+    static {
+      try {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        INDEX = l.findVarHandle(Core.class, "index", int.class);
+        TURBO = l.findVarHandle(Core.class, "turbo", boolean.class);
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+
     final FrequencyTable table;
-    final boolean priority;
-    int index;
-    boolean turbo;
+    final CpuCapabilities capabilities;
+    private int index;
+    private boolean turbo;
     Integer savedIndex;
     Boolean savedTurbo;
     String indexFailure;
@@ -50,17 +73,41 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
 
     Core(FrequencyTable table, int index, boolean turbo, boolean priority) {
       this.table = table;
+      this.capabilities = new CpuCapabilities(table.hasTurbo(), priority);
       this.index = index;
       this.turbo = turbo;
-      this.priority = priority;
+    }
+
+    int index() {
+      return (int) INDEX.getAcquire(this);
+    }
+
+    void index(int i) {
+      INDEX.setRelease(this, i);
+    }
+
+    boolean turbo() {
+      return (boolean) TURBO.getAcquire(this);
+    }
+
+    void turbo(boolean on) {
+      TURBO.setRelease(this, on);
     }
   }
 
-  private final Map<Integer, Core> cores = new TreeMap<>();
+  /** By CPU number (null: no frequency control); replaced, never changed, when a CPU is added. */
+  private volatile Core[] cores = new Core[0];
+
   private final List<Write> writes = new ArrayList<>();
-  private CpuSet online = CpuSet.empty();
-  private CpuSet offline = CpuSet.empty();
+  private volatile CpuSet online = CpuSet.empty();
+  private volatile CpuSet offline = CpuSet.empty();
+
+  /** Set by {@link #forBenchmarks()}: no write log, no yield, no lock around writes. */
+  private volatile boolean benchmark;
+
+  private String nextIndexFailure;
   private int restores;
+  private int restoreCalls;
 
   /**
    * CPUs 0 to {@code count - 1}, each with {@code table} at {@code index}, turbo on if it has it.
@@ -83,7 +130,9 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
     if (index < 0 || index >= table.size()) {
       throw new IllegalArgumentException("index " + index + " outside table " + table);
     }
-    cores.put(cpu, new Core(table, index, turbo && table.hasTurbo(), priority));
+    Core[] grown = Arrays.copyOf(cores, Math.max(cores.length, cpu + 1));
+    grown[cpu] = new Core(table, index, turbo && table.hasTurbo(), priority);
+    cores = grown;
     online = online.union(CpuSet.of(cpu));
     return this;
   }
@@ -94,9 +143,41 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
     return this;
   }
 
+  /** Makes {@code cpus} priority cores (the capabilities of the others say they are not). */
+  public synchronized FakeCpuFrequencies priority(int... cpus) {
+    Core[] changed = cores.clone();
+    for (int cpu : cpus) {
+      Core c = core(cpu);
+      Core p = new Core(c.table, c.index(), c.turbo(), true);
+      p.savedIndex = c.savedIndex;
+      p.savedTurbo = c.savedTurbo;
+      p.indexFailure = c.indexFailure;
+      p.turboFailure = c.turboFailure;
+      changed[cpu] = p;
+    }
+    cores = changed;
+    return this;
+  }
+
+  /**
+   * For benchmarks: no write log (it would grow without end), no yield before an index write (a
+   * system call's worth of delay) and no lock around writes, so that reads and writes allocate
+   * nothing and cost about an array access. The caller must then serialise the writes to a CPU (the
+   * power manager does, under the CPU's lock). Tests keep all three.
+   */
+  public synchronized FakeCpuFrequencies forBenchmarks() {
+    benchmark = true;
+    return this;
+  }
+
   /** From now on every index write to {@code cpu} fails with {@code reason} (e.g. EBUSY). */
   public synchronized void failIndexWrites(int cpu, String reason) {
     core(cpu).indexFailure = reason;
+  }
+
+  /** The next index write, to whichever CPU, fails with {@code reason}; later ones succeed. */
+  public synchronized void failNextIndexWrite(String reason) {
+    nextIndexFailure = reason;
   }
 
   /** From now on every turbo write to {@code cpu} fails with {@code reason}. */
@@ -111,18 +192,24 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
     c.turboFailure = null;
   }
 
-  /** Every successful write so far, in order. */
+  /** Every successful write so far, in order (none are kept after {@link #forBenchmarks()}). */
   public synchronized List<Write> writes() {
     return List.copyOf(writes);
   }
 
-  /** How many times {@link #restore()} put something back. */
+  /** How many settings {@link #restore()} put back. */
   public synchronized int restores() {
     return restores;
   }
 
+  /** How many times {@link #restore()} was called ({@link #close()} calls it), changes or not. */
+  public synchronized int restoreCalls() {
+    return restoreCalls;
+  }
+
   private Core core(int cpu) {
-    Core c = cores.get(cpu);
+    Core[] all = cores;
+    Core c = cpu >= 0 && cpu < all.length ? all[cpu] : null;
     if (c == null) {
       throw new IllegalArgumentException("CPU " + cpu + " has no frequency control in this fake");
     }
@@ -135,31 +222,36 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
   }
 
   @Override
-  public synchronized CpuSet cpus() {
+  public CpuSet cpus() {
     return online;
   }
 
   @Override
-  public synchronized CpuSet offlineCpus() {
+  public CpuSet offlineCpus() {
     return offline;
   }
 
   @Override
-  public synchronized FrequencyTable table(int cpu) {
+  public FrequencyTable table(int cpu) {
     return core(cpu).table;
   }
 
   @Override
-  public synchronized int currentIndex(int cpu) {
-    return core(cpu).index;
+  public int currentIndex(int cpu) {
+    return core(cpu).index();
   }
 
   /**
-   * Yields first, as a real write is a system call: that widens the window between a caller's read
-   * and its write, so that callers not serialised per CPU show up as lost steps in {@link #writes}.
+   * Yields first (not after {@link #forBenchmarks()}), as a real write is a system call: that
+   * widens the window between a caller's read and its write, so that callers not serialised per CPU
+   * show up as lost steps in {@link #writes}.
    */
   @Override
   public void setIndex(int cpu, int index) throws FrequencyException {
+    if (benchmark) {
+      write(cpu, index);
+      return;
+    }
     Thread.yield();
     synchronized (this) {
       write(cpu, index);
@@ -167,7 +259,8 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
   }
 
   private void write(int cpu, int index) throws FrequencyException {
-    Core c = cores.get(cpu);
+    Core[] all = cores;
+    Core c = cpu >= 0 && cpu < all.length ? all[cpu] : null;
     if (c == null) {
       throw new FrequencyException(cpu, "cpu" + cpu + ": no cpufreq folder (ENOENT)");
     }
@@ -176,24 +269,42 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
           cpu,
           "cpu" + cpu + ": index " + index + " outside 0-" + c.table.lowestIndex() + " (EINVAL)");
     }
+    if (nextIndexFailure != null) {
+      String reason = nextIndexFailure;
+      nextIndexFailure = null;
+      throw new FrequencyException(cpu, "cpu" + cpu + ": scaling_setspeed: " + reason);
+    }
     if (c.indexFailure != null) {
       throw new FrequencyException(cpu, "cpu" + cpu + ": scaling_setspeed: " + c.indexFailure);
     }
     if (c.savedIndex == null) {
-      c.savedIndex = c.index;
+      c.savedIndex = c.index();
     }
-    writes.add(new Write(cpu, Kind.INDEX, c.index, index));
-    c.index = index;
+    if (!benchmark) {
+      writes.add(new Write(cpu, Kind.INDEX, c.index(), index));
+    }
+    c.index(index);
   }
 
   @Override
-  public synchronized boolean turboEnabled(int cpu) {
-    return core(cpu).turbo;
+  public boolean turboEnabled(int cpu) {
+    return core(cpu).turbo();
   }
 
   @Override
-  public synchronized void setTurbo(int cpu, boolean enabled) throws FrequencyException {
-    Core c = cores.get(cpu);
+  public void setTurbo(int cpu, boolean enabled) throws FrequencyException {
+    if (benchmark) {
+      writeTurbo(cpu, enabled);
+      return;
+    }
+    synchronized (this) {
+      writeTurbo(cpu, enabled);
+    }
+  }
+
+  private void writeTurbo(int cpu, boolean enabled) throws FrequencyException {
+    Core[] all = cores;
+    Core c = cpu >= 0 && cpu < all.length ? all[cpu] : null;
     if (c == null) {
       throw new FrequencyException(cpu, "cpu" + cpu + ": no cpufreq folder (ENOENT)");
     }
@@ -204,16 +315,17 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
       throw new FrequencyException(cpu, "cpu" + cpu + ": turbo: " + c.turboFailure);
     }
     if (c.savedTurbo == null) {
-      c.savedTurbo = c.turbo;
+      c.savedTurbo = c.turbo();
     }
-    writes.add(new Write(cpu, Kind.TURBO, c.turbo ? 1 : 0, enabled ? 1 : 0));
-    c.turbo = enabled;
+    if (!benchmark) {
+      writes.add(new Write(cpu, Kind.TURBO, c.turbo() ? 1 : 0, enabled ? 1 : 0));
+    }
+    c.turbo(enabled);
   }
 
   @Override
-  public synchronized CpuCapabilities capabilities(int cpu) {
-    Core c = core(cpu);
-    return new CpuCapabilities(c.table.hasTurbo(), c.priority);
+  public CpuCapabilities capabilities(int cpu) {
+    return core(cpu).capabilities;
   }
 
   @Override
@@ -233,23 +345,28 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
 
   @Override
   public synchronized void restore() throws FrequencyException {
+    restoreCalls++;
     List<String> failures = new ArrayList<>();
-    for (Map.Entry<Integer, Core> e : cores.entrySet()) {
-      Core c = e.getValue();
+    Core[] all = cores;
+    for (int cpu = 0; cpu < all.length; cpu++) {
+      Core c = all[cpu];
+      if (c == null) {
+        continue;
+      }
       if (c.savedTurbo != null) {
         if (c.turboFailure != null) {
-          failures.add("cpu" + e.getKey() + " turbo: " + c.turboFailure);
+          failures.add("cpu" + cpu + " turbo: " + c.turboFailure);
         } else {
-          c.turbo = c.savedTurbo;
+          c.turbo(c.savedTurbo);
           c.savedTurbo = null;
           restores++;
         }
       }
       if (c.savedIndex != null) {
         if (c.indexFailure != null) {
-          failures.add("cpu" + e.getKey() + " index: " + c.indexFailure);
+          failures.add("cpu" + cpu + " index: " + c.indexFailure);
         } else {
-          c.index = c.savedIndex;
+          c.index(c.savedIndex);
           c.savedIndex = null;
           restores++;
         }

@@ -68,4 +68,46 @@ class FakeCpuFrequenciesTest {
     assertEquals(3, hw.currentIndex(0));
     assertTrue(hw.turboEnabled(0));
   }
+
+  @Test
+  void priorityCoresSayWhichTheyAre() {
+    hw.priority(1);
+
+    assertFalse(hw.capabilities(0).priorityCore());
+    assertTrue(hw.capabilities(1).priorityCore());
+    assertEquals(2, hw.currentIndex(1), "the rest of the CPU is kept");
+  }
+
+  @Test
+  void aNextWriteFailureFailsOneWriteOnly() throws FrequencyException {
+    hw.failNextIndexWrite("EBUSY");
+
+    FrequencyException e = assertThrows(FrequencyException.class, () -> hw.setIndex(1, 0));
+    assertEquals("cpu1: scaling_setspeed: EBUSY", e.getMessage());
+    assertEquals(2, hw.currentIndex(1));
+    hw.setIndex(1, 0);
+    assertEquals(0, hw.currentIndex(1));
+  }
+
+  @Test
+  void restoreCallsAreCountedEvenWhenNothingChanged() throws FrequencyException {
+    hw.restore();
+    hw.close();
+
+    assertEquals(2, hw.restoreCalls());
+    assertEquals(0, hw.restores());
+  }
+
+  @Test
+  void forBenchmarksKeepsNoWriteLogButStillSavesAndRestores() throws FrequencyException {
+    hw.forBenchmarks();
+    hw.setIndex(0, 5);
+    hw.setTurbo(0, false);
+
+    assertTrue(hw.writes().isEmpty());
+    assertEquals(5, hw.currentIndex(0));
+    hw.restore();
+    assertEquals(3, hw.currentIndex(0));
+    assertTrue(hw.turboEnabled(0));
+  }
 }
