@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.testing.FakeCpuFrequencies;
 import io.vmpower.core.wire.WireFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +24,8 @@ class EnvironmentDetectionTest {
   private final Function<Path, CpuFrequencies> factory =
       root -> {
         opened.add(root);
-        return new FakeCpuFrequencies(4, FrequencyTable.of(2601000, 2600000, 1800000));
+        FrequencyTable table = FrequencyTable.of(2601000, 2600000, 1800000);
+        return FakeCpuFrequencies.uniform(4, table, table.lowestIndex()).priority(0);
       };
 
   private Path sysfs() {

@@ -8,14 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.testing.FakeCpuFrequencies;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The host backend over a fake cpufreq: lcore N is CPU N, driven by core's PowerManager. */
 class HostPowerLibraryTest {
+  private static final FrequencyTable TABLE = FrequencyTable.of(2601000, 2600000, 2400000, 1800000);
+
   private final FakeCpuFrequencies cpus =
-      new FakeCpuFrequencies(2, FrequencyTable.of(2601000, 2600000, 2400000, 1800000));
+      FakeCpuFrequencies.uniform(2, TABLE, TABLE.lowestIndex()).priority(0);
 
   private PowerLibrary library() {
     return new AutoPowerLibrary(
@@ -56,7 +59,7 @@ class HostPowerLibraryTest {
   void aFailedWriteIsAFailureWithItsReason() throws Exception {
     try (PowerLibrary lib = library()) {
       lib.init(0);
-      cpus.failNextWrite("scaling_setspeed: EBUSY");
+      cpus.failNextIndexWrite("EBUSY");
 
       PowerResult r = lib.freqUp(0);
 
@@ -102,12 +105,12 @@ class HostPowerLibraryTest {
       assertTrue(e.getMessage().startsWith("lcore 0 is already initialised"), e.getMessage());
 
       lib.exit(0);
-      assertEquals(0, cpus.restores());
+      assertEquals(0, cpus.restoreCalls());
       assertEquals(CpuSet.of(1), lib.lcores());
       IllegalStateException gone = assertThrows(IllegalStateException.class, () -> lib.freqUp(0));
       assertEquals("lcore 0 is not initialised (initialised: 1)", gone.getMessage());
       lib.exit(1);
-      assertEquals(1, cpus.restores());
+      assertEquals(1, cpus.restoreCalls());
     }
   }
 

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the host's loggers ({@code io.vmpower}) write at INFO and above while open, kept in memory
- * instead of the console. WARN is what an operator sees by default (the launcher's logback.xml).
+ * instead of the console. WARN is what an operator sees by default (cli's CliLogConfigurator).
  */
 final class LogCapture implements AutoCloseable {
   private final Logger logger = (Logger) LoggerFactory.getLogger("io.vmpower");

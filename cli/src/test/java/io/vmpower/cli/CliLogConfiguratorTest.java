@@ -17,7 +17,7 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class HostLogConfiguratorTest {
+class CliLogConfiguratorTest {
   private final LoggerContext context = new LoggerContext();
 
   @AfterEach
@@ -28,7 +28,7 @@ class HostLogConfiguratorTest {
   }
 
   private Logger configuredRoot() {
-    HostLogConfigurator c = new HostLogConfigurator();
+    CliLogConfigurator c = new CliLogConfigurator();
     c.setContext(context);
     assertEquals(ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY, c.configure(context));
     return context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -63,7 +63,7 @@ class HostLogConfiguratorTest {
   @Test
   void aConfigurationFileNamedByTheUserIsLeftToLogback() {
     System.setProperty("logback.configurationFile", "/somewhere/logback.xml");
-    HostLogConfigurator c = new HostLogConfigurator();
+    CliLogConfigurator c = new CliLogConfigurator();
     c.setContext(context);
 
     assertEquals(ExecutionStatus.INVOKE_NEXT_IF_ANY, c.configure(context));
@@ -73,8 +73,8 @@ class HostLogConfiguratorTest {
   @Test
   void aTestConfigurationOnTheClassPathIsLeftToLogback() throws Exception {
     URL found = new URL("file:/somewhere/logback-test.xml");
-    HostLogConfigurator c =
-        new HostLogConfigurator(name -> name.equals("logback-test.xml") ? found : null);
+    CliLogConfigurator c =
+        new CliLogConfigurator(name -> name.equals("logback-test.xml") ? found : null);
     c.setContext(context);
 
     assertEquals(ExecutionStatus.INVOKE_NEXT_IF_ANY, c.configure(context));
@@ -85,8 +85,8 @@ class HostLogConfiguratorTest {
   void logbackFindsItAsAService() {
     boolean found = false;
     for (Configurator c : ServiceLoader.load(Configurator.class)) {
-      found |= c instanceof HostLogConfigurator;
+      found |= c instanceof CliLogConfigurator;
     }
-    assertTrue(found, "META-INF/services names HostLogConfigurator");
+    assertTrue(found, "META-INF/services names CliLogConfigurator");
   }
 }

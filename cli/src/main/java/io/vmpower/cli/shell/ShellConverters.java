@@ -1,4 +1,4 @@
-package io.vmpower.shell;
+package io.vmpower.cli.shell;
 
 import java.util.function.Function;
 import picocli.CommandLine.ITypeConverter;

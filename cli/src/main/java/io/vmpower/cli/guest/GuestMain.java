@@ -1,5 +1,7 @@
-package io.vmpower.guest.cli;
+package io.vmpower.cli.guest;
 
+import io.vmpower.cli.shell.ShellConverters;
+import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.wire.WireFormat;
@@ -10,8 +12,6 @@ import io.vmpower.guest.PowerLibrary;
 import io.vmpower.guest.PowerLibraryConfig;
 import io.vmpower.guest.PowerLibraryException;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
-import io.vmpower.shell.ShellConverters;
-import io.vmpower.shell.ShellRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;

@@ -12,25 +12,26 @@ import java.net.URL;
 import java.util.function.Function;
 
 /**
- * The host program's logging, set up in code: diagnostics on standard error, WARN and above unless
- * {@code -Dvmpower.log.level} says otherwise (the same as the guest's logback.xml). Done in code
- * because reading an XML configuration loads an XML parser and logback's configuration framework,
- * about 150 ms of the main thread's time to the prompt. A file named by {@code
- * -Dlogback.configurationFile}, or a {@code logback-test.xml} on the class path (tests that run the
- * host), is left to logback.
+ * The logging of both programs (host and guest CLI), set up in code: diagnostics on standard error,
+ * WARN and above unless {@code -Dvmpower.log.level} says otherwise ({@code VMPOWER_LOG_LEVEL} of
+ * the guest launcher). Done in code because reading an XML configuration loads an XML parser and
+ * logback's configuration framework, about 150 ms of the main thread's time to the prompt. A file
+ * named by {@code -Dlogback.configurationFile}, or a {@code logback-test.xml} on the class path
+ * (tests that run the programs), is left to logback. The guest library itself brings no logging
+ * binding: an application that embeds it chooses its own.
  */
-public final class HostLogConfigurator extends ContextAwareBase implements Configurator {
+public final class CliLogConfigurator extends ContextAwareBase implements Configurator {
   static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0}: %msg%n";
 
   private final Function<String, URL> resources;
 
   /** Used by logback, which finds this class as a service. */
-  public HostLogConfigurator() {
-    this(HostLogConfigurator.class.getClassLoader()::getResource);
+  public CliLogConfigurator() {
+    this(CliLogConfigurator.class.getClassLoader()::getResource);
   }
 
   /** {@code resources} finds class path resources (tests pass their own). */
-  HostLogConfigurator(Function<String, URL> resources) {
+  CliLogConfigurator(Function<String, URL> resources) {
     this.resources = resources;
   }
 

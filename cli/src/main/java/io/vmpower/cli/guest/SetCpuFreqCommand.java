@@ -1,4 +1,4 @@
-package io.vmpower.guest.cli;
+package io.vmpower.cli.guest;
 
 import io.vmpower.core.power.ScaleOp;
 import io.vmpower.guest.Environment;

@@ -1,12 +1,12 @@
-package io.vmpower.guest.cli;
+package io.vmpower.cli.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.testing.FakeCpuFrequencies;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
-import io.vmpower.guest.FakeCpuFrequencies;
 import io.vmpower.guest.FakeKvmHost;
 import io.vmpower.guest.KvmPorts;
 import java.io.ByteArrayInputStream;
@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The guest CLI in-process, against fake hosts on AF_UNIX sockets: its exact output lines. */
 class GuestCliTest {
+  private static final FrequencyTable TABLE = FrequencyTable.of(2601000, 2600000, 2400000, 1800000);
+
   @TempDir Path dir;
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -84,8 +86,7 @@ class GuestCliTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             false,
-            root ->
-                new FakeCpuFrequencies(2, FrequencyTable.of(2601000, 2600000, 2400000, 1800000)));
+            root -> FakeCpuFrequencies.uniform(2, TABLE, TABLE.lowestIndex()).priority(0));
     List<String> all = new ArrayList<>();
     for (int i = 0; i < common.length; i += 2) {
       if (!List.of(args).contains(common[i])) {

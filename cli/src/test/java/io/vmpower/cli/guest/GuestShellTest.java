@@ -1,15 +1,15 @@
-package io.vmpower.guest.cli;
+package io.vmpower.cli.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.guest.Environment;
 import io.vmpower.guest.PowerLibrary;
 import io.vmpower.guest.PowerResult;
-import io.vmpower.shell.ShellRunner;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

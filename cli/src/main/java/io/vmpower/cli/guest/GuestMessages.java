@@ -1,4 +1,4 @@
-package io.vmpower.guest.cli;
+package io.vmpower.cli.guest;
 
 import io.vmpower.guest.PowerResult;
 import io.vmpower.guest.QueryResult;

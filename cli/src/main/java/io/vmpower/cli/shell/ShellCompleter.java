@@ -1,4 +1,4 @@
-package io.vmpower.shell;
+package io.vmpower.cli.shell;
 
 import java.util.List;
 import org.jline.reader.Candidate;

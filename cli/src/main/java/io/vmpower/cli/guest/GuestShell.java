@@ -1,8 +1,8 @@
-package io.vmpower.guest.cli;
+package io.vmpower.cli.guest;
 
+import io.vmpower.cli.shell.ShellConverters;
 import io.vmpower.core.power.ScaleOp;
 import io.vmpower.guest.PowerLibrary;
-import io.vmpower.shell.ShellConverters;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

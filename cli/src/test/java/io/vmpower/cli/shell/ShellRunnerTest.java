@@ -1,4 +1,4 @@
-package io.vmpower.shell;
+package io.vmpower.cli.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
