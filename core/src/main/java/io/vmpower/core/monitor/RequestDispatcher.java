@@ -221,7 +221,8 @@ public final class RequestDispatcher {
       if (freq) {
         ReplyCodec.writeFreqList(out, resource, unit, vm.name(), freqScratch, count);
       } else {
-        ReplyCodec.writeCapsList(out, resource, unit, vm.name(), turboScratch, priorityScratch, count);
+        ReplyCodec.writeCapsList(
+            out, resource, unit, vm.name(), turboScratch, priorityScratch, count);
       }
     }
     channel.stats().increment(Counter.ANSWERED);

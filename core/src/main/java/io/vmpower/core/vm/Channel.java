@@ -1,12 +1,11 @@
 package io.vmpower.core.vm;
 
-import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.PeerCredentials;
 import java.nio.file.Path;
 
 /**
- * One VM channel: its number and socket path, its state, counters, and (on the monitor thread) the
- * attached endpoint. The monitor keeps its per-channel buffers in {@link #io}.
+ * One VM channel: its number and socket path, its state, counters, the peer last attached and why
+ * the last attach failed. A domain object: the connection and its buffers are the monitor's.
  */
 public final class Channel {
   private final Vm vm;
@@ -16,12 +15,6 @@ public final class Channel {
   private final ChannelStats stats = new ChannelStats();
   private volatile PeerCredentials peer = PeerCredentials.UNKNOWN;
   private volatile String lastError = "";
-
-  // monitor-thread state
-  ChannelEndpoint endpoint;
-
-  /** The monitor's per-channel buffers and back-off; only the monitor thread touches it. */
-  public Object io;
 
   Channel(Vm vm, int number, Path path) {
     this.vm = vm;
@@ -68,15 +61,6 @@ public final class Channel {
 
   public void lastError(String e) {
     this.lastError = e == null ? "" : e;
-  }
-
-  /** The attached endpoint or null (monitor thread only). */
-  public ChannelEndpoint endpoint() {
-    return endpoint;
-  }
-
-  public void endpoint(ChannelEndpoint e) {
-    this.endpoint = e;
   }
 
   @Override
