@@ -10,6 +10,7 @@ import java.nio.file.Path;
 public final class Channel {
   private final Vm vm;
   private final int number;
+  private final ChannelName name;
   private final Path path;
   private final ChannelStateMachine state = new ChannelStateMachine();
   private final ChannelStats stats = new ChannelStats();
@@ -19,6 +20,7 @@ public final class Channel {
   Channel(Vm vm, int number, Path path) {
     this.vm = vm;
     this.number = number;
+    this.name = new ChannelName(vm.name(), number);
     this.path = path;
   }
 
@@ -28,6 +30,11 @@ public final class Channel {
 
   public int number() {
     return number;
+  }
+
+  /** {@code {vm}.{n}}. */
+  public ChannelName name() {
+    return name;
   }
 
   public Path path() {
@@ -65,6 +72,6 @@ public final class Channel {
 
   @Override
   public String toString() {
-    return vm.name() + "." + number;
+    return name.toString();
   }
 }
