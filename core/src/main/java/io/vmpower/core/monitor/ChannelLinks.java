@@ -11,7 +11,7 @@ import io.vmpower.core.vm.ChannelState;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.VmRegistry;
 import java.io.IOException;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,7 +29,7 @@ final class ChannelLinks {
   private final Clock clock;
   private final VmRegistry registry;
   private final Reattacher reattacher;
-  private final Map<Channel, ChannelLink> links = new HashMap<>();
+  private final Map<Channel, ChannelLink> links = new IdentityHashMap<>();
 
   ChannelLinks(
       ChannelTransport transport,
