@@ -258,7 +258,8 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     io.waiting = false;
     channel.stateMachine().fire(ChannelEvent.ATTACHED);
     channel.stats().increment(Counter.ATTACHES);
-    log.info("{}: attached to {} (peer {})", channel, channel.path(), peer);
+    // the pid is left out: looking it up may scan /proc, never done on this thread
+    log.info("{}: attached to {} (peer {})", channel, channel.path(), peer.idsToString());
   }
 
   @Override
