@@ -8,7 +8,6 @@ import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
-import io.vmpower.core.host.HostController;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
 import io.vmpower.shell.ShellRunner;
@@ -37,9 +36,11 @@ public final class HostApp implements AutoCloseable {
       HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
     this.injector = Guice.createInjector(new CoreModule(config, stateFile), hal);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
-    HostCommands commands = new HostCommands(injector.getInstance(HostController.class));
+    HostCommands commands = injector.getInstance(HostCommands.class);
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
     this.shell = new ShellRunner(commandLine, PROMPT);
+    commandLine.setParameterExceptionHandler(
+        new HostParameterErrors(commandLine.getParameterExceptionHandler()));
     // after the shell added help and quit, so that they write here too
     commandLine.setOut(out);
     commandLine.setErr(err);

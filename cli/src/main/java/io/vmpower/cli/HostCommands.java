@@ -2,11 +2,17 @@ package io.vmpower.cli;
 
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.VmInfo;
+import io.vmpower.core.host.ChannelCommands;
+import io.vmpower.core.host.ChannelSelection;
 import io.vmpower.core.host.CommandException;
-import io.vmpower.core.host.HostController;
+import io.vmpower.core.host.FrequencyCommands;
+import io.vmpower.core.host.HostViews;
 import io.vmpower.core.host.Numbers;
+import io.vmpower.core.host.PinningCommands;
+import io.vmpower.core.host.VmCommands;
 import io.vmpower.core.power.CpuScaleResult;
 import io.vmpower.core.power.ScaleOp;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,21 +24,37 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code vm_power>} commands, with the seed's syntax. Each parses its words strictly, calls the
- * {@link HostController} and prints the result; errors are thrown as {@link CommandException} and
- * printed by the shell as one line, with exit code 1.
+ * The {@code vm_power>} commands, with the seed's syntax. Each parses its words strictly (channel
+ * lists by {@link ChannelSelectionConverter}), calls the typed operation of its group ({@link
+ * VmCommands}, {@link ChannelCommands}, {@link PinningCommands}, {@link FrequencyCommands}, {@link
+ * HostViews}) and prints the result; errors are thrown as {@link CommandException} and printed by
+ * the shell as one line, with exit code 1.
  */
 @Command(
     name = "",
     description = "VM power manager host commands.",
     mixinStandardHelpOptions = false)
 public final class HostCommands implements Callable<Integer> {
-  private final HostController host;
+  private final VmCommands vms;
+  private final ChannelCommands channels;
+  private final PinningCommands pinning;
+  private final FrequencyCommands frequencies;
+  private final HostViews views;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  public HostCommands(HostController host) {
-    this.host = host;
+  @Inject
+  public HostCommands(
+      VmCommands vms,
+      ChannelCommands channels,
+      PinningCommands pinning,
+      FrequencyCommands frequencies,
+      HostViews views) {
+    this.vms = vms;
+    this.channels = channels;
+    this.pinning = pinning;
+    this.frequencies = frequencies;
+    this.views = views;
   }
 
   @Override
@@ -91,7 +113,7 @@ public final class HostCommands implements Callable<Integer> {
       description = "Add a VM the hypervisor knows (it need not run). Example: add_vm vm1")
   int addVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
-    VmInfo info = host.addVm(vm);
+    VmInfo info = vms.addVm(vm);
     print(
         List.of(
             "VM '"
@@ -109,7 +131,7 @@ public final class HostCommands implements Callable<Integer> {
           "Remove a VM (remove its channels first: rm_channels VM all). Example: rm_vm vm1")
   int rmVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
-    host.rmVm(vm);
+    vms.rmVm(vm);
     print(List.of("VM '" + vm + "' removed"));
     return 0;
   }
@@ -120,13 +142,13 @@ public final class HostCommands implements Callable<Integer> {
   int showVm(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
-    print(HostFormatter.vm(host.showVm(vm)));
+    print(HostFormatter.vm(views.showVm(vm)));
     return 0;
   }
 
   @Command(name = "show_vms", description = "One line per added VM. Example: show_vms")
   int showVms() {
-    print(HostFormatter.vms(host.showVms()));
+    print(HostFormatter.vms(views.showVms()));
     return 0;
   }
 
@@ -146,7 +168,7 @@ public final class HostCommands implements Callable<Integer> {
           default ->
               throw new CommandException("unknown setting '" + what + "': use enable or disable");
         };
-    host.setQuery(vm, enable);
+    vms.setQuery(vm, enable);
     print(List.of("Queries " + (enable ? "enabled" : "disabled") + " for VM '" + vm + "'"));
     return 0;
   }
@@ -159,10 +181,13 @@ public final class HostCommands implements Callable<Integer> {
           "Attach channels of a running VM: a list (0,1,3 or 0-3) or all. Example: add_channels vm1 all")
   int addChannels(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelNumberCandidates.class)
-          String list)
+      @Parameters(
+              paramLabel = "LIST|all",
+              completionCandidates = ChannelNumberCandidates.class,
+              converter = ChannelSelectionConverter.class)
+          ChannelSelection list)
       throws CommandException {
-    var results = host.addChannels(vm, list);
+    var results = channels.addChannels(vm, list);
     print(HostFormatter.channelResults(vm, results));
     return results.stream().allMatch(r -> r.ok()) ? 0 : 1;
   }
@@ -172,10 +197,13 @@ public final class HostCommands implements Callable<Integer> {
       description = "Close and forget channels. Example: rm_channels vm1 all")
   int rmChannels(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelNumberCandidates.class)
-          String list)
+      @Parameters(
+              paramLabel = "LIST|all",
+              completionCandidates = ChannelNumberCandidates.class,
+              converter = ChannelSelectionConverter.class)
+          ChannelSelection list)
       throws CommandException {
-    var results = host.rmChannels(vm, list);
+    var results = channels.rmChannels(vm, list);
     print(HostFormatter.channelResults(vm, results));
     return results.stream().allMatch(r -> r.ok()) ? 0 : 1;
   }
@@ -187,8 +215,11 @@ public final class HostCommands implements Callable<Integer> {
               + " disabled")
   int setChannelStatus(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "LIST|all", completionCandidates = ChannelNumberCandidates.class)
-          String list,
+      @Parameters(
+              paramLabel = "LIST|all",
+              completionCandidates = ChannelNumberCandidates.class,
+              converter = ChannelSelectionConverter.class)
+          ChannelSelection list,
       @Parameters(paramLabel = "enabled|disabled", completionCandidates = StatusWords.class)
           String status)
       throws CommandException {
@@ -200,7 +231,7 @@ public final class HostCommands implements Callable<Integer> {
               throw new CommandException(
                   "unknown status '" + status + "': use enabled or disabled");
         };
-    print(HostFormatter.channelResults(vm, host.setChannelStatus(vm, list, enabled)));
+    print(HostFormatter.channelResults(vm, channels.setChannelStatus(vm, list, enabled)));
     return 0;
   }
 
@@ -237,7 +268,7 @@ public final class HostCommands implements Callable<Integer> {
   }
 
   private int pin(String vm, int vcpu, CpuSet pcpus) throws CommandException {
-    VmInfo info = host.setPcpus(vm, vcpu, pcpus);
+    VmInfo info = pinning.setPcpus(vm, vcpu, pcpus);
     print(
         List.of(
             "vCPU "
@@ -255,7 +286,7 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_cpu_freq",
       description = "Show a core's current frequency. Example: show_cpu_freq 3")
   int showCpuFreq(@Parameters(paramLabel = "CORE") String core) throws CommandException {
-    print(HostFormatter.freqs(host.showCpuFreq(CpuSet.of(cpu(core)))));
+    print(HostFormatter.freqs(views.showCpuFreq(CpuSet.of(cpu(core)))));
     return 0;
   }
 
@@ -263,7 +294,7 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_cpu_freq_mask",
       description = "Show the frequency of each core of a mask. Example: show_cpu_freq_mask 0xc")
   int showCpuFreqMask(@Parameters(paramLabel = "MASK") String mask) throws CommandException {
-    print(HostFormatter.freqs(host.showCpuFreq(mask(mask))));
+    print(HostFormatter.freqs(views.showCpuFreq(mask(mask))));
     return 0;
   }
 
@@ -278,7 +309,7 @@ public final class HostCommands implements Callable<Integer> {
               completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
-    return report(host.setCpuFreq(CpuSet.of(cpu(core)), scale(op)));
+    return report(frequencies.setCpuFreq(CpuSet.of(cpu(core)), scale(op)));
   }
 
   @Command(
@@ -291,7 +322,7 @@ public final class HostCommands implements Callable<Integer> {
               completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
-    return report(host.setCpuFreq(mask(mask), scale(op)));
+    return report(frequencies.setCpuFreq(mask(mask), scale(op)));
   }
 
   @Command(
@@ -299,7 +330,7 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Every CPU: driver, governor, frequencies, turbo, the vCPUs on it. Example: show_cpus")
   int showCpus() {
-    print(HostFormatter.cpus(host.showCpus()));
+    print(HostFormatter.cpus(views.showCpus()));
     return 0;
   }
 
@@ -307,7 +338,7 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_stats",
       description = "Request counters per VM and channel. Example: show_stats")
   int showStats() {
-    print(HostFormatter.stats(host.stats()));
+    print(HostFormatter.stats(views.showStats()));
     return 0;
   }
 

@@ -8,6 +8,7 @@ import io.vmpower.core.host.Views.CpuFreq;
 import io.vmpower.core.host.Views.CpuRow;
 import io.vmpower.core.host.Views.VmSummary;
 import io.vmpower.core.host.Views.VmView;
+import io.vmpower.core.vm.ChannelName;
 import io.vmpower.core.vm.ChannelStats;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import java.util.ArrayList;
@@ -122,7 +123,8 @@ public final class HostFormatter {
   public static List<String> channelResults(String vm, List<ChannelResult> results) {
     List<String> out = new ArrayList<>();
     for (ChannelResult r : results) {
-      String which = r.channel() >= 0 ? "Channel " + vm + "." + r.channel() : "Channel folder";
+      String which =
+          r.channel() >= 0 ? "Channel " + new ChannelName(vm, r.channel()) : "Channel folder";
       out.add(which + " (" + r.path() + "): " + r.message());
     }
     return out;

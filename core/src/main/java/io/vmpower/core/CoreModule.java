@@ -5,9 +5,9 @@ import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.host.StateFile;
 
 /**
- * Binds the domain: registry, power manager, dispatcher, monitor, controller (all just-in-time
- * singletons) and the host's settings. A HAL module must bind {@code CpuFrequencies}, {@code
- * Hypervisor}, {@code ChannelTransport} and {@code Clock}.
+ * Binds the domain: registry, power manager, dispatcher, monitor, the host's commands (all
+ * just-in-time singletons) and the host's settings. A HAL module must bind {@code CpuFrequencies},
+ * {@code Hypervisor}, {@code ChannelTransport} and {@code Clock}.
  */
 public final class CoreModule extends AbstractModule {
   private final HostConfig config;

@@ -13,7 +13,7 @@ import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.wire.PowerRequest;
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import io.vmpower.hal.sim.SimulatedGuestPort;
@@ -88,14 +88,14 @@ public final class GuestSteps {
     port(vm, channel).write(lastRequest);
   }
 
-  private Replies.Reply reply(String vm, int channel, int size) throws Exception {
-    return Replies.decode(port(vm, channel).readExactly(size, REPLY_TIMEOUT));
+  private ReplyCodec.Reply reply(String vm, int channel, int size) throws Exception {
+    return ReplyCodec.decode(port(vm, channel).readExactly(size, REPLY_TIMEOUT));
   }
 
   @Then("the guest of {word} on channel {int} receives an ACK")
   public void ack(String vm, int channel) throws Exception {
     byte[] bytes = port(vm, channel).readExactly(Wire.REQUEST_SIZE, REPLY_TIMEOUT);
-    assertEquals(Wire.ACK, Replies.decode(bytes).command(), "reply command");
+    assertEquals(Wire.ACK, ReplyCodec.decode(bytes).command(), "reply command");
     byte[] expected = lastRequest.clone();
     expected[Wire.OFF_COMMAND] = Wire.ACK;
     assertArrayEquals(expected, bytes, "an ACK echoes the request with command 1");
@@ -108,7 +108,7 @@ public final class GuestSteps {
 
   @Then("the guest of {word} on channel {int} receives frequencies {string}")
   public void freqs(String vm, int channel, String list) throws Exception {
-    Replies.Reply r = reply(vm, channel, Wire.FREQ_LIST_SIZE);
+    ReplyCodec.Reply r = reply(vm, channel, Wire.FREQ_LIST_SIZE);
     StringBuilder sb = new StringBuilder();
     for (long f : r.freqs()) {
       sb.append(sb.length() == 0 ? "" : ",").append(f);
@@ -119,7 +119,7 @@ public final class GuestSteps {
 
   @Then("the guest of {word} on channel {int} receives capabilities turbo {int} priority {int}")
   public void caps(String vm, int channel, int turbo, int priority) throws Exception {
-    Replies.Reply r = reply(vm, channel, Wire.CAPS_LIST_SIZE);
+    ReplyCodec.Reply r = reply(vm, channel, Wire.CAPS_LIST_SIZE);
     assertTrue(r.turbo().length >= 1, "entries");
     assertEquals(turbo == 1, r.turbo()[0], "turbo");
     assertEquals(priority == 1, r.priority()[0], "priority core");

@@ -1,6 +1,6 @@
 package io.vmpower.guest;
 
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -98,7 +98,7 @@ final class KvmReplies {
     if (command(reply) == Wire.NACK) {
       return QueryResult.failed("the host refused the frequency query (NACK)");
     }
-    Replies.Reply r = Replies.decode(reply);
+    ReplyCodec.Reply r = ReplyCodec.decode(reply);
     long[] f = r.freqs();
     List<VcpuFrequency> out = new ArrayList<>();
     if (list) {
@@ -119,7 +119,7 @@ final class KvmReplies {
     if (command(reply) == Wire.NACK) {
       return QueryResult.failed("the host refused the capability query (NACK)");
     }
-    Replies.Reply r = Replies.decode(reply);
+    ReplyCodec.Reply r = ReplyCodec.decode(reply);
     boolean[] turbo = r.turbo();
     boolean[] priority = r.priority();
     List<VcpuCapabilities> out = new ArrayList<>();

@@ -14,8 +14,9 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * Tab completion from the picocli model: the command names for the first word; then, for the word
  * under the cursor, the option names, the candidates of the option it is the value of, or those of
  * the positional parameter at its index. Candidates are asked for at each completion, so they may
- * change while the shell runs. (picocli's own completer offers the candidates of every positional
- * parameter wherever the cursor is.)
+ * change while the shell runs; {@link ContextualCandidates} are also told the words typed before.
+ * (picocli's own completer offers the candidates of every positional parameter wherever the cursor
+ * is.)
  */
 final class ShellCompleter implements Completer {
   private final CommandLine root;
@@ -53,7 +54,11 @@ final class ShellCompleter implements Completer {
     int position = positionalIndex(spec, words, at);
     for (PositionalParamSpec p : spec.positionalParameters()) {
       if (p.index().contains(position)) {
-        add(p.completionCandidates(), candidates);
+        Iterable<String> values = p.completionCandidates();
+        if (values instanceof ContextualCandidates contextual) {
+          values = contextual.after(words.subList(1, at));
+        }
+        add(values, candidates);
       }
     }
   }

@@ -3,7 +3,7 @@ package io.vmpower.guest;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import java.io.IOException;
@@ -159,21 +159,21 @@ public final class FakeKvmHost implements AutoCloseable {
 
   public static byte[] ackNack(byte[] request, boolean ack) {
     ByteBuffer out = ByteBuffer.allocate(Wire.REQUEST_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    Replies.writeAckNack(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN), 0, ack, out);
+    ReplyCodec.writeAckNack(ByteBuffer.wrap(request).order(ByteOrder.LITTLE_ENDIAN), 0, ack, out);
     return out.array();
   }
 
   /** A FREQ_LIST reply listing {@code khz} from index 0, as this project's host writes it. */
   public static byte[] freqList(byte[] request, long... khz) {
     ByteBuffer out = ByteBuffer.allocate(Wire.FREQ_LIST_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    Replies.writeFreqList(out, resourceId(request), 0, "host-vm", khz, khz.length);
+    ReplyCodec.writeFreqList(out, resourceId(request), 0, "host-vm", khz, khz.length);
     return out.array();
   }
 
   /** A CAPS_LIST reply listing entries from index 0, as this project's host writes it. */
   public static byte[] capsList(byte[] request, boolean[] turbo, boolean[] priority) {
     ByteBuffer out = ByteBuffer.allocate(Wire.CAPS_LIST_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-    Replies.writeCapsList(out, resourceId(request), 0, "host-vm", turbo, priority, turbo.length);
+    ReplyCodec.writeCapsList(out, resourceId(request), 0, "host-vm", turbo, priority, turbo.length);
     return out.array();
   }
 

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.reader.Candidate;
@@ -79,6 +80,19 @@ class ShellRunnerTest {
     }
   }
 
+  /** Offers the words of the name typed before: what a VM's channels are to its name. */
+  private static final class WordsOf implements ContextualCandidates {
+    @Override
+    public Iterable<String> after(List<String> before) {
+      return before.isEmpty() ? List.of() : List.of(before.get(0) + "-1", before.get(0) + "-2");
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("any").iterator();
+    }
+  }
+
   private ShellRunner shell() {
     CommandLine root = new CommandLine(new Root());
     root.addSubcommand(new Echo());
@@ -93,6 +107,19 @@ class ShellRunnerTest {
             .completionCandidates(names)
             .build());
     root.addSubcommand("pick", new CommandLine(pick));
+    CommandLine.Model.CommandSpec pair = CommandLine.Model.CommandSpec.create();
+    pair.usageMessage().description("Pairs a name with one of its words.");
+    pair.addPositional(
+        CommandLine.Model.PositionalParamSpec.builder()
+            .paramLabel("NAME")
+            .completionCandidates(names)
+            .build());
+    pair.addPositional(
+        CommandLine.Model.PositionalParamSpec.builder()
+            .paramLabel("WORD")
+            .completionCandidates(new WordsOf())
+            .build());
+    root.addSubcommand("pair", new CommandLine(pair));
     return new ShellRunner(root, "test> ");
   }
 
@@ -274,6 +301,15 @@ class ShellRunnerTest {
     names.add("gamma");
     assertEquals(List.of("alpha", "beta", "gamma"), complete(shell, "pick "));
     assertEquals(List.of("echo"), complete(shell, "help ec"));
+  }
+
+  @Test
+  void contextualCandidatesAreToldTheWordsTypedBefore() {
+    ShellRunner shell = shell();
+
+    assertEquals(List.of("beta-1", "beta-2"), complete(shell, "pair beta "));
+    assertEquals(List.of("alpha-2"), complete(shell, "pair alpha alpha-2"));
+    assertEquals(List.of("alpha", "beta"), complete(shell, "pair "));
   }
 
   /**

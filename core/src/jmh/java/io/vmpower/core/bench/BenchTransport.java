@@ -11,6 +11,7 @@ import java.nio.file.Path;
  */
 final class BenchTransport implements ChannelTransport {
   private final ByteBuffer requests;
+  private BenchEndpoint opened;
 
   BenchTransport(ByteBuffer requests) {
     this.requests = requests;
@@ -23,7 +24,13 @@ final class BenchTransport implements ChannelTransport {
 
   @Override
   public ChannelEndpoint open(Path path) {
-    return new BenchEndpoint(path, requests);
+    opened = new BenchEndpoint(path, requests);
+    return opened;
+  }
+
+  /** The endpoint opened last. */
+  BenchEndpoint opened() {
+    return opened;
   }
 
   @Override

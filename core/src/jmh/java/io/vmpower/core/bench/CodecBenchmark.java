@@ -2,7 +2,7 @@ package io.vmpower.core.bench;
 
 import io.vmpower.core.wire.PowerRequest;
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.ByteBuffer;
@@ -57,7 +57,7 @@ public class CodecBenchmark {
   @Benchmark
   public ByteBuffer writeAck() {
     out.clear();
-    Replies.writeAckNack(request, 0, true, out);
+    ReplyCodec.writeAckNack(request, 0, true, out);
     return out;
   }
 

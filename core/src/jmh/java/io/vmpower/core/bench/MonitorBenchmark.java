@@ -51,32 +51,41 @@ public class MonitorBenchmark {
   private ChannelMonitor many;
   private BenchEndpoint oneEndpoint;
   private BenchEndpoint manyEndpoint;
+  private Channel oneChannel;
+  private Channel manyChannel;
 
   @Setup
   public void setUp() throws Exception {
     monitored = Path.of("/nonexistent");
-    one = monitor();
-    oneEndpoint = endpoint(one, 1);
-    many = monitor();
-    manyEndpoint = endpoint(many, MANY);
+    BenchTransport oneTransport = transport();
+    one = monitor(oneTransport);
+    oneChannel = channel();
+    one.attach(oneChannel);
+    oneEndpoint = oneTransport.opened();
+    BenchTransport manyTransport = transport();
+    many = monitor(manyTransport);
+    manyChannel = channel();
+    many.attach(manyChannel);
+    manyEndpoint = manyTransport.opened();
+    manyEndpoint.packetsPerRead(MANY);
   }
 
-  private ChannelMonitor monitor() {
+  private static BenchTransport transport() {
+    return new BenchTransport(BenchRequests.alternating(MANY, "bench-vm"));
+  }
+
+  private ChannelMonitor monitor(BenchTransport transport) {
     return new ChannelMonitor(
-        new BenchTransport(BenchRequests.alternating(MANY, "bench-vm")),
+        transport,
         new RequestDispatcher(new PowerManager(new BenchCpuFrequencies(4))),
         HostConfig.defaults(monitored),
         Clock.SYSTEM,
         new VmRegistry());
   }
 
-  private static BenchEndpoint endpoint(ChannelMonitor monitor, int perRead) throws Exception {
+  private static Channel channel() {
     Vm vm = new Vm(new VmInfo("bench-vm", VmState.RUNNING, 2, List.of(CpuSet.of(2), CpuSet.of(3))));
-    Channel channel = vm.addChannel(0, Path.of("/nonexistent/bench-vm.0"));
-    monitor.attach(channel);
-    BenchEndpoint endpoint = (BenchEndpoint) channel.endpoint();
-    endpoint.packetsPerRead(perRead);
-    return endpoint;
+    return vm.addChannel(0, Path.of("/nonexistent/bench-vm.0"));
   }
 
   /** One request per readable event (one outstanding per channel). */
@@ -95,7 +104,7 @@ public class MonitorBenchmark {
   @TearDown(Level.Trial)
   public void check() {
     // each benchmark method drives one of the two; the other has read nothing
-    if (check(oneEndpoint) + check(manyEndpoint) == 0) {
+    if (check(oneChannel, oneEndpoint) + check(manyChannel, manyEndpoint) == 0) {
       throw new IllegalStateException("no request was read");
     }
     one.close();
@@ -103,8 +112,7 @@ public class MonitorBenchmark {
   }
 
   /** Fails the run unless every request read was ACKed and every ACK written; returns the count. */
-  private static long check(BenchEndpoint endpoint) {
-    Channel channel = (Channel) endpoint.attachment();
+  private static long check(Channel channel, BenchEndpoint endpoint) {
     long read = channel.stats().get(Counter.REQUESTS);
     long acked = channel.stats().get(Counter.ACKED);
     long written = endpoint.bytesWritten() / Wire.REQUEST_SIZE;

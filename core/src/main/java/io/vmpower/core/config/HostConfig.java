@@ -1,5 +1,6 @@
 package io.vmpower.core.config;
 
+import io.vmpower.core.vm.ChannelName;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,6 +99,6 @@ public record HostConfig(
 
   /** The socket path of channel {@code n} of {@code vm}: {@code {channelDir}/{vm}.{n}}. */
   public Path channelPath(String vm, int n) {
-    return channelDir.resolve(vm + "." + n);
+    return new ChannelName(vm, n).in(channelDir);
   }
 }

@@ -12,7 +12,7 @@ public interface ChannelEndpoint {
 
   Path path();
 
-  /** Whatever the monitor wants to find again from an event (its channel object). */
+  /** Whatever the monitor wants to find again from an event (its state for the channel). */
   void attach(Object attachment);
 
   Object attachment();

@@ -25,9 +25,6 @@ public final class RefusalLog {
   private int logged;
   private long suppressed;
 
-  /** Whether the monitor has this log in its list of summaries to write. */
-  boolean listed;
-
   /**
    * Whether a refusal seen at {@code now} may be logged; when not, it is counted for the summary.
    * Writes the summary of a window that is over first.

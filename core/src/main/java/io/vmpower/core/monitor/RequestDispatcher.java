@@ -9,7 +9,7 @@ import io.vmpower.core.vm.ChannelStats;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import jakarta.inject.Inject;
@@ -147,7 +147,7 @@ public final class RequestDispatcher {
     if (format.hasReplies()) {
       reply(channel, out, Wire.REQUEST_SIZE);
       if (out.remaining() >= Wire.REQUEST_SIZE) {
-        Replies.writeAckNack(packets, base, true, out);
+        ReplyCodec.writeAckNack(packets, base, true, out);
       }
       channel.stats().increment(Counter.ACKED);
     } else {
@@ -219,9 +219,10 @@ public final class RequestDispatcher {
     reply(channel, out, size);
     if (out.remaining() >= size) {
       if (freq) {
-        Replies.writeFreqList(out, resource, unit, vm.name(), freqScratch, count);
+        ReplyCodec.writeFreqList(out, resource, unit, vm.name(), freqScratch, count);
       } else {
-        Replies.writeCapsList(out, resource, unit, vm.name(), turboScratch, priorityScratch, count);
+        ReplyCodec.writeCapsList(
+            out, resource, unit, vm.name(), turboScratch, priorityScratch, count);
       }
     }
     channel.stats().increment(Counter.ANSWERED);
@@ -238,7 +239,7 @@ public final class RequestDispatcher {
     if (format.hasReplies()) {
       reply(channel, out, Wire.REQUEST_SIZE);
       if (out.remaining() >= Wire.REQUEST_SIZE) {
-        Replies.writeAckNack(packets, base, false, out);
+        ReplyCodec.writeAckNack(packets, base, false, out);
       }
     }
   }

@@ -1,31 +1,26 @@
 package io.vmpower.core.vm;
 
-import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.PeerCredentials;
 import java.nio.file.Path;
 
 /**
- * One VM channel: its number and socket path, its state, counters, and (on the monitor thread) the
- * attached endpoint. The monitor keeps its per-channel buffers in {@link #io}.
+ * One VM channel: its number and socket path, its state, counters, the peer last attached and why
+ * the last attach failed. A domain object: the connection and its buffers are the monitor's.
  */
 public final class Channel {
   private final Vm vm;
   private final int number;
+  private final ChannelName name;
   private final Path path;
   private final ChannelStateMachine state = new ChannelStateMachine();
   private final ChannelStats stats = new ChannelStats();
   private volatile PeerCredentials peer = PeerCredentials.UNKNOWN;
   private volatile String lastError = "";
 
-  // monitor-thread state
-  ChannelEndpoint endpoint;
-
-  /** The monitor's per-channel buffers and back-off; only the monitor thread touches it. */
-  public Object io;
-
   Channel(Vm vm, int number, Path path) {
     this.vm = vm;
     this.number = number;
+    this.name = new ChannelName(vm.name(), number);
     this.path = path;
   }
 
@@ -35,6 +30,11 @@ public final class Channel {
 
   public int number() {
     return number;
+  }
+
+  /** {@code {vm}.{n}}. */
+  public ChannelName name() {
+    return name;
   }
 
   public Path path() {
@@ -70,17 +70,8 @@ public final class Channel {
     this.lastError = e == null ? "" : e;
   }
 
-  /** The attached endpoint or null (monitor thread only). */
-  public ChannelEndpoint endpoint() {
-    return endpoint;
-  }
-
-  public void endpoint(ChannelEndpoint e) {
-    this.endpoint = e;
-  }
-
   @Override
   public String toString() {
-    return vm.name() + "." + number;
+    return name.toString();
   }
 }

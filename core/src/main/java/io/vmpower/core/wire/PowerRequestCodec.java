@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>The static accessors read single fields at an absolute offset of a little-endian buffer
  * without allocating; the monitor uses them on its hot path. The full decode fills a {@link
- * PowerRequest} and is for the guest library, tools and tests.
+ * PowerRequest} and is for the guest library, tools and tests. The replies are {@link
+ * ReplyCodec}'s.
  */
 public final class PowerRequestCodec {
   private PowerRequestCodec() {}

@@ -26,7 +26,7 @@ import io.vmpower.core.vm.Vm;
 import io.vmpower.core.vm.VmRegistry;
 import io.vmpower.core.wire.PowerRequest;
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import java.io.IOException;
@@ -109,7 +109,7 @@ class ChannelMonitorTest {
     guest.write(request(1, Wire.SCALE_UP));
     monitor.turn(0);
 
-    Replies.Reply reply = Replies.decode(guest.read(464));
+    ReplyCodec.Reply reply = ReplyCodec.decode(guest.read(464));
     assertTrue(reply.isAck());
     assertEquals(1, reply.resourceId());
     assertEquals(3, hw.currentIndex(3));
@@ -175,8 +175,8 @@ class ChannelMonitorTest {
     byte[] ack1 = g1.read(464);
     assertEquals(0, g0.available());
     assertEquals(0, g1.available());
-    assertTrue(Replies.decode(ack0).isAck());
-    assertTrue(Replies.decode(ack1).isAck());
+    assertTrue(ReplyCodec.decode(ack0).isAck());
+    assertTrue(ReplyCodec.decode(ack1).isAck());
     ack0[Wire.OFF_COMMAND] = (byte) Wire.CPU_POWER;
     ack1[Wire.OFF_COMMAND] = (byte) Wire.CPU_POWER;
     assertArrayEquals(p0, ack0, "channel 0's reply echoes its own request");
@@ -300,7 +300,7 @@ class ChannelMonitorTest {
 
     guest.write(request(0, Wire.SCALE_UP));
     monitor.turn(0);
-    assertTrue(Replies.decode(guest.read(464)).isAck());
+    assertTrue(ReplyCodec.decode(guest.read(464)).isAck());
     assertEquals(3, hw.currentIndex(2));
   }
 
@@ -437,13 +437,13 @@ class ChannelMonitorTest {
     monitor.attach(c);
 
     guest.write(request(0, Wire.SCALE_UP));
-    assertTrue(Replies.decode(guest.readFully(464, PATIENCE)).isAck());
+    assertTrue(ReplyCodec.decode(guest.readFully(464, PATIENCE)).isAck());
 
     guest.hangUp();
     transport.listen(c.path());
     await().atMost(PATIENCE).until(() -> c.stats().get(Counter.ATTACHES) == 2);
     guest.write(request(0, Wire.SCALE_UP));
-    assertTrue(Replies.decode(guest.readFully(464, PATIENCE)).isAck());
+    assertTrue(ReplyCodec.decode(guest.readFully(464, PATIENCE)).isAck());
     assertEquals(2, hw.currentIndex(2));
 
     monitor.close();

@@ -15,7 +15,7 @@ import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.wire.PowerRequest;
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.ByteBuffer;
@@ -102,7 +102,7 @@ class RequestDispatcherTest {
 
     byte[] reply = serve(channel, PowerRequest.cpuPower(0, Wire.SCALE_MIN), WireFormat.DPDK);
 
-    assertTrue(Replies.decode(reply).isAck());
+    assertTrue(ReplyCodec.decode(reply).isAck());
     assertEquals(2, counter(Counter.ACKED));
   }
 
@@ -145,11 +145,11 @@ class RequestDispatcherTest {
     byte[] list = serve(channel, query(Wire.QUERY_FREQ_LIST, 0, "vm2"), WireFormat.DPDK);
     byte[] one = serve(channel, query(Wire.QUERY_FREQ, 1, "vm2"), WireFormat.DPDK);
 
-    Replies.Reply l = Replies.decode(list);
+    ReplyCodec.Reply l = ReplyCodec.decode(list);
     assertEquals(Wire.FREQ_LIST, l.command());
     assertEquals("vm1", l.vmName());
     assertArrayEquals(new long[] {2600000, 1200000}, l.freqs());
-    Replies.Reply o = Replies.decode(one);
+    ReplyCodec.Reply o = ReplyCodec.decode(one);
     assertEquals("vm1", o.vmName());
     // vCPU 1's frequency at its own index (where DPDK guests read it) and at entry 0
     assertArrayEquals(new long[] {1200000, 1200000}, o.freqs());
@@ -174,7 +174,7 @@ class RequestDispatcherTest {
 
     d.dispatch(ch, WireFormat.DPDK, packets, 0, out);
 
-    Replies.Reply r = Replies.decode(Arrays.copyOf(out.array(), out.position()));
+    ReplyCodec.Reply r = ReplyCodec.decode(Arrays.copyOf(out.array(), out.position()));
     assertEquals(Wire.CAPS_LIST, r.command());
     assertArrayEquals(new boolean[] {false, true, false}, r.turbo(), "pCPU 5 is unknown: false");
     assertArrayEquals(new boolean[] {false, true, false}, r.priority());
@@ -220,10 +220,10 @@ class RequestDispatcherTest {
     for (int v = 0; v < 8; v++) {
       expected[v] = FakeCpuFrequencies.TURBO_TABLE.get(v % 9);
     }
-    assertArrayEquals(expected, Replies.decode(freq).freqs());
+    assertArrayEquals(expected, ReplyCodec.decode(freq).freqs());
     assertEquals(184, caps.length);
     assertEquals(8, caps[176], "num_vcpu");
-    assertEquals(8, Replies.decode(caps).turbo().length);
+    assertEquals(8, ReplyCodec.decode(caps).turbo().length);
   }
 
   @Test
@@ -331,7 +331,7 @@ class RequestDispatcherTest {
 
     byte[] reply = serve(ch, PowerRequest.cpuPower(0, Wire.SCALE_UP), WireFormat.DPDK);
 
-    assertTrue(Replies.decode(reply).isAck());
+    assertTrue(ReplyCodec.decode(reply).isAck());
     assertEquals(3, hw.currentIndex(8));
     assertEquals(3, hw.currentIndex(9));
     assertEquals(3, hw.currentIndex(11));

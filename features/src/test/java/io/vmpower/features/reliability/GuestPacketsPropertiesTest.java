@@ -14,7 +14,7 @@ import io.vmpower.core.vm.ChannelStats;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.vm.VmRegistry;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.SimulatedGuestPort;
@@ -161,7 +161,7 @@ class GuestPacketsPropertiesTest {
       case Wire.FREQ_LIST_SIZE, Wire.CAPS_LIST_SIZE -> {
         assertEquals(Counter.ANSWERED, outcome);
         assertTrue(queriesEnabled, "answered while queries are disabled");
-        Replies.Reply r = Replies.decode(reply);
+        ReplyCodec.Reply r = ReplyCodec.decode(reply);
         assertEquals(
             reply.length == Wire.FREQ_LIST_SIZE ? Wire.FREQ_LIST : Wire.CAPS_LIST, r.command());
         assertEquals("vm1", r.vmName(), "a query answers about the channel's own VM only");

@@ -2,7 +2,7 @@ package io.vmpower.features.reliability;
 
 import io.vmpower.core.wire.PowerRequest;
 import io.vmpower.core.wire.PowerRequestCodec;
-import io.vmpower.core.wire.Replies;
+import io.vmpower.core.wire.ReplyCodec;
 import io.vmpower.core.wire.Wire;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.ByteBuffer;
@@ -60,7 +60,7 @@ final class Packets {
   }
 
   private static String vmName(byte[] stream, int at, int size) {
-    return Replies.decode(java.util.Arrays.copyOfRange(stream, at, at + size)).vmName();
+    return ReplyCodec.decode(java.util.Arrays.copyOfRange(stream, at, at + size)).vmName();
   }
 
   /**

@@ -4,12 +4,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The host's replies (DPDK 19.11 and later): ACK/NACK echo the 464-byte request with {@code
- * command} replaced; FREQ_LIST is 88 bytes and CAPS_LIST 184. Every byte of a reply is written:
- * nothing uninitialised ever leaves the host.
+ * Encodes and decodes the host's replies (DPDK 19.11 and later): ACK/NACK echo the 464-byte request
+ * with {@code command} replaced; FREQ_LIST is 88 bytes and CAPS_LIST 184. Every byte of a reply is
+ * written: nothing uninitialised ever leaves the host. The requests they answer are {@link
+ * PowerRequestCodec}'s.
  */
-public final class Replies {
-  private Replies() {}
+public final class ReplyCodec {
+  private ReplyCodec() {}
 
   /**
    * Writes at the position of {@code out} an ACK ({@code ack}) or NACK echoing the 464-byte request

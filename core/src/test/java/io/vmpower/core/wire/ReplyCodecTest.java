@@ -15,7 +15,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The host's replies: exact layouts, at most 8 entries, and no byte left uninitialised. */
-class RepliesTest {
+class ReplyCodecTest {
   private static final byte POISON = (byte) 0xAA;
   private static final long[] TWELVE_FREQS = {
     2600000, 2400000, 2200000, 2000000, 1800000, 1600000, 1400000, 1200000, 1000000, 900000, 800000,
@@ -67,7 +67,7 @@ class RepliesTest {
     packets.put(200, request);
     ByteBuffer out = poisoned(2000, 10);
 
-    Replies.writeAckNack(packets, 200, ack, out);
+    ReplyCodec.writeAckNack(packets, 200, ack, out);
 
     assertEquals(10 + 464, out.position());
     byte[] reply = Arrays.copyOfRange(out.array(), 10, 474);
@@ -85,7 +85,7 @@ class RepliesTest {
   void freqListIs88BytesWithTheDocumentedLayout() {
     ByteBuffer out = poisoned(300, 0);
 
-    Replies.writeFreqList(out, 0x0102030405060708L, 0x0A0B0C0D, "vm1", TWELVE_FREQS, 3);
+    ReplyCodec.writeFreqList(out, 0x0102030405060708L, 0x0A0B0C0D, "vm1", TWELVE_FREQS, 3);
 
     assertEquals(88, out.position());
     byte[] r = Arrays.copyOf(out.array(), 88);
@@ -114,7 +114,7 @@ class RepliesTest {
   void freqListCarriesAtMostEightEntries() {
     ByteBuffer out = poisoned(200, 0);
 
-    Replies.writeFreqList(out, 0, 0, "big", TWELVE_FREQS, 12);
+    ReplyCodec.writeFreqList(out, 0, 0, "big", TWELVE_FREQS, 12);
 
     byte[] r = Arrays.copyOf(out.array(), 88);
     ByteBuffer b = le(r);
@@ -137,7 +137,7 @@ class RepliesTest {
     priority[11] = true;
     ByteBuffer out = poisoned(400, 16);
 
-    Replies.writeCapsList(out, 9, 4, "vm2", turbo, priority, 12);
+    ReplyCodec.writeCapsList(out, 9, 4, "vm2", turbo, priority, 12);
 
     assertEquals(16 + 184, out.position());
     byte[] r = Arrays.copyOfRange(out.array(), 16, 200);
@@ -165,7 +165,7 @@ class RepliesTest {
   void aHostNameLongerThan31BytesIsCutToFit() {
     ByteBuffer out = poisoned(88, 0);
 
-    Replies.writeFreqList(out, 0, 0, "n".repeat(40), new long[0], 0);
+    ReplyCodec.writeFreqList(out, 0, 0, "n".repeat(40), new long[0], 0);
 
     byte[] r = out.array();
     for (int at = 16; at < 47; at++) {
@@ -179,9 +179,9 @@ class RepliesTest {
   @Test
   void decodeReadsBackAFreqList() {
     ByteBuffer out = ByteBuffer.allocate(88);
-    Replies.writeFreqList(out, 3, 0, "vm1", TWELVE_FREQS, 12);
+    ReplyCodec.writeFreqList(out, 3, 0, "vm1", TWELVE_FREQS, 12);
 
-    Replies.Reply reply = Replies.decode(out.array());
+    ReplyCodec.Reply reply = ReplyCodec.decode(out.array());
 
     assertEquals(Wire.FREQ_LIST, reply.command());
     assertEquals(3, reply.resourceId());
@@ -193,10 +193,10 @@ class RepliesTest {
   @Test
   void decodeReadsBackACapsList() {
     ByteBuffer out = ByteBuffer.allocate(184);
-    Replies.writeCapsList(
+    ReplyCodec.writeCapsList(
         out, 1, 0, "vm1", new boolean[] {true, false}, new boolean[] {false, true}, 2);
 
-    Replies.Reply reply = Replies.decode(out.array());
+    ReplyCodec.Reply reply = ReplyCodec.decode(out.array());
 
     assertEquals(Wire.CAPS_LIST, reply.command());
     assertArrayEquals(new boolean[] {true, false}, reply.turbo());
@@ -209,11 +209,11 @@ class RepliesTest {
     request.vmName = "vm1";
     ByteBuffer packet = le(PowerRequestCodec.encode(request, WireFormat.DPDK));
     ByteBuffer out = ByteBuffer.allocate(928);
-    Replies.writeAckNack(packet, 0, true, out);
-    Replies.writeAckNack(packet, 0, false, out);
+    ReplyCodec.writeAckNack(packet, 0, true, out);
+    ReplyCodec.writeAckNack(packet, 0, false, out);
 
-    Replies.Reply ack = Replies.decode(Arrays.copyOfRange(out.array(), 0, 464));
-    Replies.Reply nack = Replies.decode(Arrays.copyOfRange(out.array(), 464, 928));
+    ReplyCodec.Reply ack = ReplyCodec.decode(Arrays.copyOfRange(out.array(), 0, 464));
+    ReplyCodec.Reply nack = ReplyCodec.decode(Arrays.copyOfRange(out.array(), 464, 928));
 
     assertTrue(ack.isAck());
     assertTrue(nack.isNack());
@@ -224,21 +224,21 @@ class RepliesTest {
 
   @Test
   void decodeRejectsWhatIsNoReply() {
-    assertThrows(IllegalArgumentException.class, () -> Replies.decode(new byte[16]));
+    assertThrows(IllegalArgumentException.class, () -> ReplyCodec.decode(new byte[16]));
     byte[] ackSizedFreqList = new byte[464];
     ackSizedFreqList[12] = Wire.FREQ_LIST;
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> Replies.decode(ackSizedFreqList));
+        assertThrows(IllegalArgumentException.class, () -> ReplyCodec.decode(ackSizedFreqList));
     assertTrue(e.getMessage().contains("464"), e.getMessage());
   }
 
   @Test
   void expectedReplySizes() {
-    assertEquals(0, Replies.expectedReplySize(Wire.CPU_POWER_CONNECT));
-    assertEquals(464, Replies.expectedReplySize(Wire.CPU_POWER));
-    assertEquals(88, Replies.expectedReplySize(Wire.QUERY_FREQ_LIST));
-    assertEquals(88, Replies.expectedReplySize(Wire.QUERY_FREQ));
-    assertEquals(184, Replies.expectedReplySize(Wire.QUERY_CAPS_LIST));
-    assertEquals(184, Replies.expectedReplySize(Wire.QUERY_CAPS));
+    assertEquals(0, ReplyCodec.expectedReplySize(Wire.CPU_POWER_CONNECT));
+    assertEquals(464, ReplyCodec.expectedReplySize(Wire.CPU_POWER));
+    assertEquals(88, ReplyCodec.expectedReplySize(Wire.QUERY_FREQ_LIST));
+    assertEquals(88, ReplyCodec.expectedReplySize(Wire.QUERY_FREQ));
+    assertEquals(184, ReplyCodec.expectedReplySize(Wire.QUERY_CAPS_LIST));
+    assertEquals(184, ReplyCodec.expectedReplySize(Wire.QUERY_CAPS));
   }
 }
