@@ -2,6 +2,7 @@ package io.vmpower.hal.linux.channel;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -119,8 +120,12 @@ final class SocketListenerPids {
       return listening;
     }
     Map<String, Long> out = new HashMap<>();
+    // another program's path need not be UTF-8: decoded with replacement, it just never matches
     try (BufferedReader in =
-        Files.newBufferedReader(proc.resolve("net").resolve("unix"), StandardCharsets.UTF_8)) {
+        new BufferedReader(
+            new InputStreamReader(
+                Files.newInputStream(proc.resolve("net").resolve("unix")),
+                StandardCharsets.UTF_8))) {
       in.readLine(); // the header
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         parse(line, out);

@@ -3,8 +3,10 @@ package io.vmpower.hal.linux.channel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -50,6 +52,9 @@ class SocketListenerPidsTest {
     fd(14676, 12, "socket:[300]");
     fd(14676, 13, "socket:[400]");
     fd(14677, 4, "anon_inode:[eventfd]");
+    byte[] latin1 =
+        (socket(true, 500, "/tmp/caf\u00e9") + "\n").getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(proc.resolve("net/unix"), latin1, StandardOpenOption.APPEND); // not UTF-8
     SocketListenerPids pids = new SocketListenerPids(proc);
 
     assertEquals(14676, pids.pidOf(channels.resolve("vm1.0")));
