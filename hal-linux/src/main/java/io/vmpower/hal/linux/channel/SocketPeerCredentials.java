@@ -54,8 +54,10 @@ final class SocketPeerCredentials {
       return fileOwnerOnly();
     } catch (LinkageError e) {
       log.info(
-          "channel peer credentials: SO_PEERCRED unavailable, this Java runtime has no module"
-              + " jdk.net ({}); using the {}",
+          "channel peer credentials: SO_PEERCRED unavailable, {} ({}); using the {}",
+          e instanceof NoClassDefFoundError
+              ? "this Java runtime has no module jdk.net"
+              : "the module jdk.net cannot be loaded",
           e.toString(),
           FILE_OWNER);
       return fileOwnerOnly();
