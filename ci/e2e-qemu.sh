@@ -33,9 +33,10 @@
 # The checks: (1) a scale-down from vCPU 0 lowers pCPU 1 one step, ACKed; (2) after `virsh vcpupin`
 # moves vCPU 0 to pCPU 0 the host learns it from libvirt's tuning event (show_cpus, which does not
 # ask libvirt, shows it) and the next request changes pCPU 0, not 1; (3) show_vm's pinning is
-# libvirt's; (4) vCPU 5 gets a NACK and changes nothing; (5) after destroy the channels are
-# DISCONNECTED, after start they re-attach by themselves and a request is served; (6) quit restores
-# the fake tree to its initial content.
+# libvirt's, and the peer it shows for each channel is the QEMU process (uid, gid, pid); (4) vCPU
+# 5 gets a NACK and changes nothing; (5) after destroy the channels are DISCONNECTED, after start
+# they re-attach by themselves and a request is served; (6) quit restores the fake tree to its
+# initial content.
 #
 # Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 300); VMPOWER_E2E_LOGS=DIR
 # copies the run's logs (host.out, host.err, console.log, setup.log, domain.xml) to DIR at exit.
@@ -548,6 +549,20 @@ pinning_matches() {
   return $ok
 }
 check "show_vm reports the pinning virsh vcpupin reports" pinning_matches
+qemu_pid() { # the domain's QEMU, as libvirt records it (else found by its command line)
+  local f=/run/libvirt/qemu/$vm.pid
+  if [ -s "$f" ]; then cat "$f"; else pgrep -f -- "guest=$vm," | head -n 1; fi
+}
+peers_are_qemu() { # on show_vm's output in last.out
+  local pid uid gid
+  pid=$(qemu_pid)
+  [ -n "$pid" ] && [ -r "/proc/$pid/status" ] || { echo "  no QEMU process found for $vm"; return 1; }
+  uid=$(awk '/^Uid:/ {print $3}' "/proc/$pid/status") # effective ids
+  gid=$(awk '/^Gid:/ {print $3}' "/proc/$pid/status")
+  echo "  QEMU of $vm: pid $pid, uid $uid, gid $gid"
+  [ "$(grep -c "^  peer of \[[01]\]: uid=$uid gid=$gid pid=$pid\$" last.out)" -eq 2 ]
+}
+check "show_vm names the domain's QEMU (uid, gid, pid) as the peer of both channels" peers_are_qemu
 
 # ---------------------------------------------------------------------------------------------
 stage "check 4: unknown vCPU refused"

@@ -96,7 +96,8 @@ final class ChannelLinks {
     reattacher.forget(link);
     channel.stateMachine().fire(ChannelEvent.ATTACHED);
     channel.stats().increment(Counter.ATTACHES);
-    log.info("{}: attached to {} (peer {})", channel, channel.path(), peer);
+    // the pid is left out: looking it up may scan /proc, never done on this thread
+    log.info("{}: attached to {} (peer {})", channel, channel.path(), peer.idsToString());
   }
 
   /** The peer hung up or the connection failed: DISCONNECTED, re-attached after the back-off. */

@@ -187,6 +187,16 @@ final class SimulatedCpus {
     recomputeOnline();
   }
 
+  /** Every write to {@code cpu} fails with {@code reason} until {@link #clearFaults()}. */
+  void failAlways(int cpu, String reason) {
+    get(cpu).failAlways = checkReason(reason);
+  }
+
+  /** The next write to {@code cpu} fails (once) with {@code reason}. */
+  void failNext(int cpu, String reason) {
+    get(cpu).failNext = checkReason(reason);
+  }
+
   void clearFaults() {
     for (Cpu c : cpus) {
       c.failAlways = null;
@@ -198,6 +208,22 @@ final class SimulatedCpus {
     Cpu c = get(cpu);
     return new SimulatedCpuState(
         cpu, c.table, c.index, c.table.get(c.index), c.turbo, c.driver, c.governor, c.online);
+  }
+
+  /** Every CPU's state, in CPU order. */
+  List<SimulatedCpuState> states() {
+    List<SimulatedCpuState> out = new ArrayList<>(cpus.length);
+    for (int c = 0; c < cpus.length; c++) {
+      out.add(state(c));
+    }
+    return out;
+  }
+
+  private static String checkReason(String reason) {
+    if (reason == null || reason.isBlank()) {
+      throw new IllegalArgumentException("give a reason such as EBUSY, EINVAL or EACCES");
+    }
+    return reason;
   }
 
   private int last() {

@@ -7,28 +7,26 @@ import io.vmpower.core.hal.PeerCredentials;
 import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
  * A virtual host: physical CPUs with frequency tables, VMs with pinned vCPUs and channels, a clock,
  * and the faults a real host can have. The simulated HAL objects ({@link SimulatedCpuFrequencies},
  * {@link SimulatedHypervisor}, {@link SimulatedChannelTransport}, {@link SimulatedClock}, {@link
- * SimulatedQemuSockets}) are views of one host.
+ * SimulatedQemuSockets}) are views of one host. This class is the one entry point: it holds the
+ * lock and the event plumbing, and its parts keep the state ({@link SimulatedCpus}, {@link
+ * SimulatedVms}, {@link SimulatedChannels}).
  *
  * <p>The "driver" methods do what the real world does by itself ({@link #repin}, {@link #startVm},
  * {@link #stopVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, ...) and produce the same
@@ -49,15 +47,16 @@ public final class SimulatedHost implements AutoCloseable {
   /** Signalled on every change a waiter may care about (channel bytes, hang-ups, wake-ups). */
   final Condition changed = lock.newCondition();
 
+  // the parts, guarded by the lock
   final SimulatedCpus cpus;
-  private final Map<String, SimulatedVm> vms = new LinkedHashMap<>();
-  private final Map<Path, SimulatedChannel> channelsByPath = new HashMap<>();
+  private final SimulatedVms vms;
+  private final SimulatedChannels channels;
+
   private final Path channelDir;
   private final SimulatedClock clock;
   private final SimulatedEventDispatcher events = new SimulatedEventDispatcher();
   private final List<SimulatedHostObserver> observers = new CopyOnWriteArrayList<>();
   private boolean reachable = true;
-  private long nextPid = 10_000;
 
   /** A host from a scenario with a {@link SimulatedClock#manual()} clock. */
   public SimulatedHost(Scenario scenario, Path channelDir) {
@@ -75,8 +74,10 @@ public final class SimulatedHost implements AutoCloseable {
     this.channelDir = Objects.requireNonNull(channelDir, "channelDir");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cpus = new SimulatedCpus(plan.cpus());
+    this.vms = new SimulatedVms(cpus, channelDir);
+    this.channels = new SimulatedChannels(this);
     for (ScenarioResolver.VmPlan vm : plan.vms()) {
-      addVmLocked(vm);
+      channels.add(vms.add(vm));
     }
     clock.onAdvance(this::clockAdvanced);
   }
@@ -124,75 +125,37 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   public SimulatedCpuState cpuState(int cpu) {
-    lock.lock();
-    try {
-      return cpus.state(cpu);
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> cpus.state(cpu));
   }
 
   /** Every CPU's state, in CPU order. */
   public List<SimulatedCpuState> cpuStates() {
-    lock.lock();
-    try {
-      List<SimulatedCpuState> out = new ArrayList<>(cpus.count());
-      for (int c = 0; c < cpus.count(); c++) {
-        out.add(cpus.state(c));
-      }
-      return out;
-    } finally {
-      lock.unlock();
-    }
+    return locked(cpus::states);
   }
 
   /** Successful frequency writes, oldest first (the last 65536). */
   public List<SimulatedFrequencyWrite> frequencyWrites() {
-    lock.lock();
-    try {
-      return cpus.writes();
-    } finally {
-      lock.unlock();
-    }
+    return locked(cpus::writes);
   }
 
   /** How many frequency writes succeeded since the start (or {@link #clearFrequencyWrites}). */
   public long frequencyWriteCount() {
-    lock.lock();
-    try {
-      return cpus.writeCount();
-    } finally {
-      lock.unlock();
-    }
+    return locked(cpus::writeCount);
   }
 
   public void clearFrequencyWrites() {
-    lock.lock();
-    try {
-      cpus.clearWrites();
-    } finally {
-      lock.unlock();
-    }
+    locked(cpus::clearWrites);
   }
 
   // ---- CPUs: drivers and faults ----
 
   /** Takes a CPU offline: it leaves {@code cpus()} and its writes fail. */
   public void offline(int cpu) {
-    setOnline(cpu, false);
+    locked(() -> cpus.setOnline(cpu, false));
   }
 
   public void online(int cpu) {
-    setOnline(cpu, true);
-  }
-
-  private void setOnline(int cpu, boolean on) {
-    lock.lock();
-    try {
-      cpus.setOnline(cpu, on);
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> cpus.setOnline(cpu, true));
   }
 
   /**
@@ -200,38 +163,16 @@ public final class SimulatedHost implements AutoCloseable {
    * {@link #clearFaults()}.
    */
   public void failFrequencyWrites(int cpu, String reason) {
-    lock.lock();
-    try {
-      cpus.get(cpu).failAlways = checkReason(reason);
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> cpus.failAlways(cpu, reason));
   }
 
   /** The next write to {@code cpu} fails (once), as {@link #failFrequencyWrites}. */
   public void failNextFrequencyWrite(int cpu, String reason) {
-    lock.lock();
-    try {
-      cpus.get(cpu).failNext = checkReason(reason);
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> cpus.failNext(cpu, reason));
   }
 
   public void clearFaults() {
-    lock.lock();
-    try {
-      cpus.clearFaults();
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private static String checkReason(String reason) {
-    if (reason == null || reason.isBlank()) {
-      throw new IllegalArgumentException("give a reason such as EBUSY, EINVAL or EACCES");
-    }
-    return reason;
+    locked(cpus::clearFaults);
   }
 
   /**
@@ -257,54 +198,27 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   public boolean hypervisorReachable() {
-    lock.lock();
-    try {
-      return reachable;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> reachable);
   }
 
   // ---- VMs ----
 
   public List<String> vmNames() {
-    lock.lock();
-    try {
-      return List.copyOf(vms.keySet());
-    } finally {
-      lock.unlock();
-    }
+    return locked(vms::names);
   }
 
   public VmState vmState(String vm) {
-    lock.lock();
-    try {
-      return requireVm(vm).running ? VmState.RUNNING : VmState.SHUT_OFF;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> SimulatedVms.state(vms.require(vm)));
   }
 
   /** The VM's channel numbers, ascending. */
   public List<Integer> channels(String vm) {
-    lock.lock();
-    try {
-      return List.copyOf(requireVm(vm).channels.keySet());
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> List.copyOf(vms.require(vm).channels.keySet()));
   }
 
   /** Where {@code vcpu} of {@code vm} may run: its pinning, or every host CPU when unpinned. */
   public CpuSet pinning(String vm, int vcpu) {
-    lock.lock();
-    try {
-      problem(pinProblemLocked(vm, vcpu, cpus.all()));
-      CpuSet p = vms.get(vm).pinning[vcpu];
-      return p == null ? cpus.all() : p;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> vms.pinning(vm, vcpu));
   }
 
   /** Defines a new VM, shut off, unpinned, with these channels. Fires {@code VmChanged}. */
@@ -319,23 +233,20 @@ public final class SimulatedHost implements AutoCloseable {
    */
   public void defineVm(Scenario.Vm spec) {
     boolean deliver;
-    ScenarioResolver.VmPlan plan;
+    SimulatedVm vm;
     lock.lock();
     try {
-      plan = ScenarioResolver.resolveVm(spec, cpus.count(), "defineVm");
-      if (vms.containsKey(plan.name())) {
-        throw new IllegalArgumentException("VM '" + plan.name() + "' is already defined");
-      }
-      addVmLocked(plan);
+      vm = vms.add(ScenarioResolver.resolveVm(spec, cpus.count(), "defineVm"));
+      channels.add(vm);
       deliver = reachable;
     } finally {
       lock.unlock();
     }
     List<HypervisorEvent> out = new ArrayList<>();
-    out.add(new HypervisorEvent.VmChanged(plan.name()));
-    if (plan.running()) {
-      forEachObserver(o -> o.vmStarted(plan.name()));
-      out.add(new HypervisorEvent.VmStarted(plan.name()));
+    out.add(new HypervisorEvent.VmChanged(vm.name));
+    if (vm.running) {
+      forEachObserver(o -> o.vmStarted(vm.name));
+      out.add(new HypervisorEvent.VmStarted(vm.name));
     }
     deliver(deliver, out);
   }
@@ -348,14 +259,7 @@ public final class SimulatedHost implements AutoCloseable {
     boolean deliver;
     lock.lock();
     try {
-      SimulatedVm v = requireVm(vm);
-      if (v.running) {
-        throw new IllegalStateException("VM '" + vm + "' is already running");
-      }
-      v.running = true;
-      if (!v.pidFixed) {
-        v.pid = nextPid++;
-      }
+      vms.start(vms.require(vm));
       deliver = reachable;
       changed.signalAll();
     } finally {
@@ -374,16 +278,9 @@ public final class SimulatedHost implements AutoCloseable {
     boolean deliver;
     lock.lock();
     try {
-      SimulatedVm v = requireVm(vm);
-      if (!v.running) {
-        throw new IllegalStateException("VM '" + vm + "' is not running");
-      }
-      v.running = false;
-      for (SimulatedChannel ch : v.channels.values()) {
-        ch.hangUpHostEnd();
-        ch.pending.clear();
-        ch.toGuest.clear();
-      }
+      SimulatedVm v = vms.require(vm);
+      vms.stop(v);
+      SimulatedChannels.vmStopped(v);
       deliver = reachable;
       changed.signalAll();
     } finally {
@@ -402,8 +299,11 @@ public final class SimulatedHost implements AutoCloseable {
     boolean deliver;
     lock.lock();
     try {
-      problem(pinProblemLocked(vm, vcpu, pcpus));
-      vms.get(vm).pinning[vcpu] = pcpus;
+      String problem = vms.pinProblem(vm, vcpu, pcpus);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      vms.pin(vm, vcpu, pcpus);
       deliver = reachable;
     } finally {
       lock.unlock();
@@ -413,18 +313,7 @@ public final class SimulatedHost implements AutoCloseable {
 
   /** Who the host sees behind the VM's channels from the next attach on (pid <= 0: assigned). */
   public void setPeer(String vm, PeerCredentials peer) {
-    lock.lock();
-    try {
-      SimulatedVm v = requireVm(vm);
-      v.uid = peer.uid();
-      v.gid = peer.gid();
-      v.pidFixed = peer.pid() > 0;
-      if (v.pidFixed) {
-        v.pid = peer.pid();
-      }
-    } finally {
-      lock.unlock();
-    }
+    locked(() -> vms.setPeer(vms.require(vm), peer));
   }
 
   // ---- channels ----
@@ -436,7 +325,7 @@ public final class SimulatedHost implements AutoCloseable {
   public void hangUp(String vm, int channel) {
     lock.lock();
     try {
-      requireChannel(vm, channel).hangUpHostEnd();
+      channel(vm, channel).hangUpHostEnd();
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -451,12 +340,7 @@ public final class SimulatedHost implements AutoCloseable {
   public void resetChannel(String vm, int channel) {
     lock.lock();
     try {
-      SimulatedChannel ch = requireChannel(vm, channel);
-      if (ch.attached != null) {
-        ch.attached.resetReason = "Connection reset by peer";
-        ch.attached.inbound.clear();
-        ch.attached = null;
-      }
+      SimulatedChannels.reset(channel(vm, channel));
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -466,16 +350,7 @@ public final class SimulatedHost implements AutoCloseable {
 
   /** The guest's side of a channel (the same object on every call). */
   public SimulatedGuestPort guestPort(String vm, int channel) {
-    lock.lock();
-    try {
-      SimulatedChannel ch = requireChannel(vm, channel);
-      if (ch.port == null) {
-        ch.port = new SimulatedGuestPort(this, ch);
-      }
-      return ch.port;
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> channels.guestPort(channel(vm, channel)));
   }
 
   /** Waits until every hypervisor event raised so far has reached the listeners. */
@@ -509,76 +384,30 @@ public final class SimulatedHost implements AutoCloseable {
 
   /** The channel paths of {@code vm} (under the lock); empty for an unknown VM. */
   List<Path> channelPathsLocked(String vm) {
-    SimulatedVm v = vms.get(vm);
-    if (v == null) {
-      return List.of();
-    }
-    return v.channels.values().stream().map(ch -> ch.path).toList();
+    SimulatedVm v = vms.find(vm);
+    return v == null ? List.of() : SimulatedChannels.paths(v);
   }
 
   boolean runningLocked(String vm) {
-    SimulatedVm v = vms.get(vm);
-    return v != null && v.running;
+    return vms.running(vm);
   }
 
   /** Attaches a new host end to the channel at {@code path}, as a socket connect would. */
   SimulatedChannelEndpoint attachLocked(Path path, SimulatedChannelTransport transport)
       throws IOException {
-    SimulatedChannel ch = channelsByPath.get(key(path));
-    if (ch == null) {
-      throw new IOException("no socket at " + path);
-    }
-    if (!ch.vm.running) {
-      throw new ConnectException(
-          "connection refused at " + path + ": VM '" + ch.vm.name + "' is not running");
-    }
-    if (ch.attached != null) {
-      throw new ConnectException(
-          "connection refused at " + path + ": a host end is attached already (one at a time)");
-    }
-    SimulatedChannelEndpoint ep = new SimulatedChannelEndpoint(this, transport, ch, ch.vm.peer());
-    ch.pending.moveTo(ep.inbound);
-    ch.attached = ep;
-    return ep;
+    return channels.attach(path, transport);
   }
 
   Optional<VmInfo> vmInfo(String name) throws HypervisorException {
-    lock.lock();
-    try {
-      checkReachable();
-      SimulatedVm v = vms.get(name);
-      if (v == null) {
-        return Optional.empty();
-      }
-      List<CpuSet> pinning = new ArrayList<>(v.vcpus());
-      for (CpuSet p : v.pinning) {
-        pinning.add(p == null ? cpus.all() : p);
-      }
-      return Optional.of(
-          new VmInfo(name, v.running ? VmState.RUNNING : VmState.SHUT_OFF, v.vcpus(), pinning));
-    } finally {
-      lock.unlock();
-    }
+    return whenReachable(() -> Optional.ofNullable(vms.find(name)).map(vms::info));
   }
 
   List<String> vmNamesChecked() throws HypervisorException {
-    lock.lock();
-    try {
-      checkReachable();
-      return List.copyOf(vms.keySet());
-    } finally {
-      lock.unlock();
-    }
+    return whenReachable(vms::names);
   }
 
   int hostCpuCountChecked() throws HypervisorException {
-    lock.lock();
-    try {
-      checkReachable();
-      return cpus.count();
-    } finally {
-      lock.unlock();
-    }
+    return whenReachable(cpus::count);
   }
 
   /** A pin through the hypervisor: its event is queued, not waited for. */
@@ -586,11 +415,11 @@ public final class SimulatedHost implements AutoCloseable {
     lock.lock();
     try {
       checkReachable();
-      String problem = pinProblemLocked(vm, vcpu, pcpus);
+      String problem = vms.pinProblem(vm, vcpu, pcpus);
       if (problem != null) {
         throw new HypervisorException(problem);
       }
-      vms.get(vm).pinning[vcpu] = pcpus;
+      vms.pin(vm, vcpu, pcpus);
     } finally {
       lock.unlock();
     }
@@ -599,25 +428,41 @@ public final class SimulatedHost implements AutoCloseable {
 
   // ---- internals ----
 
-  private void addVmLocked(ScenarioResolver.VmPlan plan) {
-    SimulatedVm vm = new SimulatedVm(plan, channelDir);
-    vm.running = plan.running();
-    if (vm.running && !vm.pidFixed) {
-      vm.pid = nextPid++;
+  private SimulatedChannel channel(String vm, int channel) {
+    return channels.require(vms.require(vm), channel);
+  }
+
+  private <T> T locked(Supplier<T> read) {
+    lock.lock();
+    try {
+      return read.get();
+    } finally {
+      lock.unlock();
     }
-    vms.put(vm.name, vm);
-    for (SimulatedChannel ch : vm.channels.values()) {
-      channelsByPath.put(key(ch.path), ch);
+  }
+
+  private void locked(Runnable change) {
+    lock.lock();
+    try {
+      change.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** As {@link #locked(Supplier)}, for the hypervisor: fails while it is unreachable. */
+  private <T> T whenReachable(Supplier<T> read) throws HypervisorException {
+    lock.lock();
+    try {
+      checkReachable();
+      return read.get();
+    } finally {
+      lock.unlock();
     }
   }
 
   private void clockAdvanced() {
-    lock.lock();
-    try {
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    locked(changed::signalAll);
     forEachObserver(SimulatedHostObserver::clockAdvanced);
   }
 
@@ -637,74 +482,5 @@ public final class SimulatedHost implements AutoCloseable {
     if (!reachable) {
       throw new HypervisorException(UNREACHABLE);
     }
-  }
-
-  private String pinProblemLocked(String vm, int vcpu, CpuSet pcpus) {
-    SimulatedVm v = vms.get(vm);
-    if (v == null) {
-      return unknownVm(vm);
-    }
-    if (vcpu < 0 || vcpu >= v.vcpus()) {
-      return "vCPU "
-          + vcpu
-          + " does not exist (VM '"
-          + vm
-          + "' has "
-          + v.vcpus()
-          + (v.vcpus() == 1 ? " vCPU)" : " vCPUs)");
-    }
-    if (pcpus == null || pcpus.isEmpty()) {
-      return "cannot pin vCPU " + vcpu + " of VM '" + vm + "' to no pCPU; give at least one";
-    }
-    if (pcpus.last() >= cpus.count()) {
-      return "pCPU " + pcpus.last() + " does not exist (host has " + cpus.count() + ")";
-    }
-    return null;
-  }
-
-  private static void problem(String problem) {
-    if (problem != null) {
-      throw new IllegalArgumentException(problem);
-    }
-  }
-
-  private SimulatedVm requireVm(String vm) {
-    SimulatedVm v = vms.get(vm);
-    if (v == null) {
-      throw new IllegalArgumentException(unknownVm(vm));
-    }
-    return v;
-  }
-
-  private SimulatedChannel requireChannel(String vm, int channel) {
-    SimulatedVm v = requireVm(vm);
-    SimulatedChannel ch = v.channels.get(channel);
-    if (ch == null) {
-      throw new IllegalArgumentException(
-          "VM '"
-              + vm
-              + "' has no channel "
-              + channel
-              + (v.channels.isEmpty()
-                  ? " (it has no channel)"
-                  : " (channels: "
-                      + v.channels.keySet().stream()
-                          .map(String::valueOf)
-                          .collect(Collectors.joining(","))
-                      + ")"));
-    }
-    return ch;
-  }
-
-  private String unknownVm(String vm) {
-    return "VM '"
-        + vm
-        + "' does not exist ("
-        + (vms.isEmpty() ? "no VM is defined" : "known: " + String.join(", ", vms.keySet()))
-        + ")";
-  }
-
-  private static Path key(Path p) {
-    return p.toAbsolutePath().normalize();
   }
 }

@@ -43,7 +43,7 @@ public final class SocketChannelTransport implements ChannelTransport {
   /** The handler of the {@link #await} in progress; null outside it. */
   private ChannelEventHandler handler;
 
-  /** Probes for SO_PEERCRED and opens the selector. */
+  /** Probes for SO_PEERCRED (see {@link SocketPeerCredentials}) and opens the selector. */
   public SocketChannelTransport() throws IOException {
     this(SocketPeerCredentials.probe());
   }
@@ -76,7 +76,10 @@ public final class SocketChannelTransport implements ChannelTransport {
       connect(channel, path);
       SocketChannelEndpoint endpoint =
           new SocketChannelEndpoint(path, channel, selector, credentials.of(channel, path));
-      log.trace("connected to {} (peer {})", path, endpoint.peer());
+      if (log.isTraceEnabled()) {
+        // the ids only: the pid is looked up when asked for, never here
+        log.trace("connected to {} (peer {})", path, endpoint.peer().idsToString());
+      }
       return endpoint;
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);

@@ -9,9 +9,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who sits behind a newly opened channel: SO_PEERCRED (uid, gid, pid) when this JVM lets us reach
- * the descriptor, else the owner of the socket file (uid, gid; pid unknown), else {@link
- * PeerCredentials#UNKNOWN}. Chosen once; read at open, never on the hot path.
+ * Who sits behind a newly opened channel.
+ *
+ * <ul>
+ *   <li>uid and gid: SO_PEERCRED through the JDK ({@link SocketPeerCredOption}) when this Java
+ *       runtime has it, else the owner of the socket file, else {@link PeerCredentials#UNKNOWN}.
+ *       Chosen once; read at open.
+ *   <li>pid: with SO_PEERCRED, the process listening on the socket's path, found in {@code /proc}
+ *       ({@link SocketListenerPids}) only when someone asks for it ({@code show_vm}), never at open
+ *       and never on the monitor thread; the JDK does not give SO_PEERCRED's pid. {@code ?} when it
+ *       cannot be found. With the file owner: unknown.
+ * </ul>
  */
 final class SocketPeerCredentials {
 
@@ -21,27 +29,45 @@ final class SocketPeerCredentials {
   static final String FILE_OWNER = "socket file owner (uid, gid; no pid)";
 
   private final SocketPeerCredOption peerCred; // null: use the file owner
+  private final SocketListenerPids pids;
 
-  private SocketPeerCredentials(SocketPeerCredOption peerCred) {
+  private SocketPeerCredentials(SocketPeerCredOption peerCred, SocketListenerPids pids) {
     this.peerCred = peerCred;
+    this.pids = pids;
   }
 
   /** SO_PEERCRED when available; otherwise logs why, once, and uses the socket file's owner. */
   static SocketPeerCredentials probe() {
+    return probe(Path.of("/proc"));
+  }
+
+  /** As {@link #probe()}, with pids looked up under {@code proc}. */
+  static SocketPeerCredentials probe(Path proc) {
+    SocketPeerCredOption option;
     try {
-      return new SocketPeerCredentials(SocketPeerCredOption.load());
+      option = SocketPeerCredOption.load();
     } catch (SocketPeerCredOption.UnavailableException e) {
       log.info(
           "channel peer credentials: SO_PEERCRED unavailable, {}; using the {}",
           e.getMessage(),
           FILE_OWNER);
       return fileOwnerOnly();
+    } catch (LinkageError e) {
+      log.info(
+          "channel peer credentials: SO_PEERCRED unavailable, {} ({}); using the {}",
+          e instanceof NoClassDefFoundError
+              ? "this Java runtime has no module jdk.net"
+              : "the module jdk.net cannot be loaded",
+          e.toString(),
+          FILE_OWNER);
+      return fileOwnerOnly();
     }
+    return new SocketPeerCredentials(option, new SocketListenerPids(proc));
   }
 
   /** Never tries SO_PEERCRED. */
   static SocketPeerCredentials fileOwnerOnly() {
-    return new SocketPeerCredentials(null);
+    return new SocketPeerCredentials(null, null);
   }
 
   /** {@link #SO_PEERCRED} or {@link #FILE_OWNER}. */
@@ -52,7 +78,8 @@ final class SocketPeerCredentials {
   PeerCredentials of(SocketChannel channel, Path path) {
     if (peerCred != null) {
       try {
-        return peerCred.of(channel);
+        SocketPeerCredOption.Ids ids = peerCred.of(channel);
+        return PeerCredentials.withPidLookup(ids.uid(), ids.gid(), () -> pids.pidOf(path));
       } catch (IOException e) {
         log.warn("peer credentials of {}: {}; using the {}", path, e.getMessage(), FILE_OWNER);
       }

@@ -42,11 +42,9 @@ final class SysfsIntelPstate implements SysfsCpuControl {
   private final FrequencyTable table;
   private final SysfsTrackedValue governor;
   private final SysfsTrackedLimits limits;
-  private final SysfsFile maxFreq;
+  private final SysfsCurrentIndex current;
   private final SysfsTrackedValue noTurbo;
-  private int lastIndex;
   private boolean lastTurbo;
-  private boolean readFailing;
 
   private SysfsIntelPstate(
       int cpu,
@@ -61,10 +59,11 @@ final class SysfsIntelPstate implements SysfsCpuControl {
     this.table = table;
     this.governor =
         new SysfsTrackedValue(cpu, files.get(cpufreq.resolve("scaling_governor")), journal, false);
-    this.maxFreq = files.get(cpufreq.resolve("scaling_max_freq"));
+    SysfsFile maxFreq = files.get(cpufreq.resolve("scaling_max_freq"));
     this.limits =
         new SysfsTrackedLimits(
             cpu, files.get(cpufreq.resolve("scaling_min_freq")), maxFreq, journal);
+    this.current = new SysfsCurrentIndex(cpu, table, maxFreq);
     this.noTurbo = host.noTurbo();
     this.lastTurbo = table.hasTurbo();
   }
@@ -125,24 +124,7 @@ final class SysfsIntelPstate implements SysfsCpuControl {
 
   @Override
   public synchronized int currentIndex() {
-    try {
-      long khz = maxFreq.readNumber();
-      if (khz > 0) {
-        lastIndex = table.nearestIndex(khz);
-      }
-      readFailing = false;
-    } catch (IOException e) {
-      if (!readFailing) {
-        readFailing = true;
-        LOG.warn(
-            "CPU {}: cannot read {} ({}): keeping index {}",
-            cpu,
-            maxFreq.path(),
-            SysfsErrors.reason(e),
-            lastIndex);
-      }
-    }
-    return lastIndex;
+    return current.read();
   }
 
   @Override
@@ -158,7 +140,7 @@ final class SysfsIntelPstate implements SysfsCpuControl {
       governor.recheck();
       throw e;
     }
-    lastIndex = index;
+    current.written(index);
   }
 
   @Override

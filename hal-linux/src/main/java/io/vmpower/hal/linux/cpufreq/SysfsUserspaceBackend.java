@@ -2,10 +2,7 @@ package io.vmpower.hal.linux.cpufreq;
 
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
-import java.io.IOException;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What acpi-cpufreq, amd-pstate and cppc_cpufreq share: the {@code userspace} governor and one
@@ -27,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 abstract class SysfsUserspaceBackend implements SysfsCpuControl {
-  private static final Logger LOG = LoggerFactory.getLogger(SysfsUserspaceBackend.class);
   static final String GOVERNOR = "userspace";
 
   private final int cpu;
@@ -35,10 +31,8 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
   private final FrequencyTable table;
   private final SysfsTrackedValue governor;
   private final SysfsTrackedValue setspeed;
-  private final SysfsFile curFreq;
+  private final SysfsCurrentIndex current;
   private boolean turbo;
-  private int lastIndex;
-  private boolean readFailing;
 
   SysfsUserspaceBackend(
       int cpu,
@@ -56,7 +50,9 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
     this.setspeed =
         new SysfsTrackedValue(
             cpu, files.get(cpufreqDir.resolve("scaling_setspeed")), journal, true);
-    this.curFreq = files.get(cpufreqDir.resolve("scaling_cur_freq"));
+    this.current =
+        new SysfsCurrentIndex(
+            cpu, table, setspeed.file(), files.get(cpufreqDir.resolve("scaling_cur_freq")));
     this.turbo = table.hasTurbo();
   }
 
@@ -77,29 +73,7 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
 
   @Override
   public synchronized int currentIndex() {
-    SysfsFile file = setspeed.file();
-    try {
-      long khz = file.readNumber();
-      if (khz <= 0) {
-        file = curFreq;
-        khz = file.readNumber();
-      }
-      if (khz > 0) {
-        lastIndex = table.nearestIndex(khz);
-      }
-      readFailing = false;
-    } catch (IOException e) {
-      if (!readFailing) {
-        readFailing = true;
-        LOG.warn(
-            "CPU {}: cannot read {} ({}): keeping index {}",
-            cpu,
-            file.path(),
-            SysfsErrors.reason(e),
-            lastIndex);
-      }
-    }
-    return lastIndex;
+    return current.read();
   }
 
   @Override
@@ -115,7 +89,7 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
       governor.recheck();
       throw e;
     }
-    lastIndex = index;
+    current.written(index);
   }
 
   @Override

@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
+import java.lang.module.ModuleFinder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A JVM started without the option SO_PEERCRED needs (as a launcher that forgot it would) still
- * opens channels, says why once, and names the socket file's owner instead.
+ * A Java runtime without what SO_PEERCRED needs (here: without the module jdk.net, as a trimmed
+ * runtime image may be) still opens channels, says why once, and names the socket file's owner
+ * instead.
  */
 @Timeout(60)
 class SocketPeerCredentialsFallbackTest {
@@ -34,12 +37,20 @@ class SocketPeerCredentialsFallbackTest {
   }
 
   @Test
-  void withoutTheJvmOptionTheSocketFileOwnerStandsIn() throws Exception {
+  void withoutJdkNetTheSocketFileOwnerStandsIn() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String allButJdkNet =
+        ModuleFinder.ofSystem().findAll().stream()
+            .map(m -> m.descriptor().name())
+            .filter(name -> !name.equals("jdk.net"))
+            .sorted()
+            .collect(Collectors.joining(","));
     Process child =
         new ProcessBuilder(
                 List.of(
                     java,
+                    "--limit-modules",
+                    allButJdkNet,
                     "-cp",
                     System.getProperty("java.class.path"),
                     ChildMain.class.getName(),
@@ -52,8 +63,8 @@ class SocketPeerCredentialsFallbackTest {
     UnixSystem self = new UnixSystem();
     assertTrue(
         output.contains(
-            "SO_PEERCRED unavailable, java.base does not export sun.nio.ch to vmpower (start the"
-                + " JVM with --add-exports java.base/sun.nio.ch=ALL-UNNAMED)"),
+            "SO_PEERCRED unavailable, this Java runtime has no module jdk.net"
+                + " (java.lang.NoClassDefFoundError: jdk/net/ExtendedSocketOptions)"),
         output);
     assertTrue(output.contains("peer credentials by socket file owner (uid, gid; no pid)"), output);
     assertTrue(

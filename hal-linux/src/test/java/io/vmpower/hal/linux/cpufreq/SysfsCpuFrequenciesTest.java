@@ -1,13 +1,11 @@
 package io.vmpower.hal.linux.cpufreq;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.cpu.CpuSet;
-import io.vmpower.core.hal.CpuCapabilities;
 import io.vmpower.core.hal.FrequencyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,13 +14,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Discovery and the parts common to every driver. */
+/** The public face: what discovery found, refusals, close and restore on real files. */
 class SysfsCpuFrequenciesTest {
   static final long[] FREQS = {2_601_000, 2_600_000, 2_400_000, 2_000_000, 1_600_000, 1_200_000};
 
   @TempDir Path tmp;
 
   private FakeSysfs host() {
+    return host(tmp);
+  }
+
+  /**
+   * CPUs 0, 1 and 5 on acpi-cpufreq; 2 with an unknown driver, 3 without cpufreq; 4, 6 and 7
+   * offline.
+   */
+  static FakeSysfs host(Path tmp) {
     FakeSysfs fake = new FakeSysfs(tmp).cpus("0-3,5", "0-7");
     fake.acpi(0, "ondemand", FREQS).acpi(1, "ondemand", FREQS).acpi(5, "schedutil", FREQS);
     fake.file("cpu2/cpufreq/scaling_driver", "foo_cpufreq");
@@ -83,21 +89,6 @@ class SysfsCpuFrequenciesTest {
   }
 
   @Test
-  void fallsBackToPossibleThenToTheCpuFolders() throws Exception {
-    FakeSysfs fake = host();
-    fake.remove("present").file("possible", "0-9");
-    try (SysfsCpuFrequencies f = fake.open()) {
-      assertEquals(CpuSet.parseList("4,6-9"), f.offlineCpus());
-    }
-    fake.remove("possible");
-    Files.createDirectories(fake.path("cpu11"));
-    Files.createDirectories(fake.path("cpufreq"));
-    try (SysfsCpuFrequencies f = fake.open()) {
-      assertEquals(CpuSet.parseList("4,6-7,11"), f.offlineCpus());
-    }
-  }
-
-  @Test
   void aRootWithoutTheOnlineListIsRefused() {
     new FakeSysfs(tmp);
     IllegalArgumentException e =
@@ -112,63 +103,6 @@ class SysfsCpuFrequenciesTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new SysfsCpuFrequencies(tmp));
     assertTrue(e.getMessage().contains("online: '0-3,x' is not a CPU list"), e.getMessage());
-  }
-
-  @Test
-  void relatedCpusFallBackFromRelatedToAffectedToSiblingsToTheCpuAlone() {
-    FakeSysfs fake = new FakeSysfs(tmp).cpus("0-3", "0-3");
-    for (int cpu = 0; cpu < 4; cpu++) {
-      fake.acpi(cpu, "ondemand", FREQS);
-    }
-    fake.file("cpu0/cpufreq/related_cpus", "0-1");
-    fake.remove("cpu1/cpufreq/related_cpus").file("cpu1/cpufreq/affected_cpus", "1,3");
-    fake.remove("cpu2/cpufreq/related_cpus").remove("cpu2/cpufreq/affected_cpus");
-    fake.file("cpu2/topology/thread_siblings_list", "2,6");
-    fake.remove("cpu3/cpufreq/related_cpus").remove("cpu3/cpufreq/affected_cpus");
-    try (SysfsCpuFrequencies f = fake.open()) {
-      assertEquals(CpuSet.of(0, 1), f.relatedCpus(0));
-      assertEquals(CpuSet.of(1, 3), f.relatedCpus(1));
-      assertEquals(CpuSet.of(2, 6), f.relatedCpus(2));
-      assertEquals(CpuSet.of(3), f.relatedCpus(3));
-    }
-  }
-
-  @Test
-  void capabilitiesShowTurboAndPriorityCoresByHighestPerf() {
-    FakeSysfs fake = new FakeSysfs(tmp).cpus("0-2", "0-2");
-    fake.acpi(0, "ondemand", FREQS).acpi(1, "ondemand", FREQS);
-    fake.acpi(2, "ondemand", 2_600_000, 2_400_000, 1_200_000);
-    fake.file("cpu0/acpi_cppc/highest_perf", "255");
-    fake.file("cpu1/acpi_cppc/highest_perf", "228");
-    fake.file("cpu2/acpi_cppc/highest_perf", "228");
-    try (SysfsCpuFrequencies f = fake.open()) {
-      assertEquals(new CpuCapabilities(true, true), f.capabilities(0));
-      assertEquals(new CpuCapabilities(true, false), f.capabilities(1));
-      assertEquals(new CpuCapabilities(false, false), f.capabilities(2));
-    }
-  }
-
-  @Test
-  void withoutHighestPerfNoCoreHasPriority() {
-    try (SysfsCpuFrequencies f = host().open()) {
-      assertFalse(f.capabilities(0).priorityCore());
-      assertFalse(f.capabilities(5).priorityCore());
-    }
-  }
-
-  @Test
-  void aCpuWhoseGovernorIsMissingOrTableIsBadIsReportedNotFatal() {
-    FakeSysfs fake = new FakeSysfs(tmp).cpus("0-2", "0-2");
-    fake.acpi(0, "ondemand", FREQS).acpi(1, "ondemand", FREQS).acpi(2, "ondemand", FREQS);
-    fake.file("cpu1/cpufreq/scaling_available_governors", "ondemand performance");
-    fake.file("cpu2/cpufreq/scaling_available_frequencies", "2600000 fast 1200000");
-    try (SysfsCpuFrequencies f = fake.open()) {
-      assertEquals(CpuSet.of(0), f.cpus());
-      assertTrue(
-          f.uncontrolledReason(1).contains("governor userspace is not available"),
-          f.uncontrolledReason(1));
-      assertTrue(f.uncontrolledReason(2).contains("scaling_available_frequencies holds 'fast'"));
-    }
   }
 
   @Test
