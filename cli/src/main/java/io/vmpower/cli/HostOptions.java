@@ -1,17 +1,19 @@
 package io.vmpower.cli;
 
+import io.vmpower.core.BuildInfo;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /** The host program's command-line options. */
 @Command(
     name = "vm-power-mgr",
     mixinStandardHelpOptions = true,
-    version = "vmpower 0.1.0",
+    versionProvider = HostOptions.Version.class,
     description = {
       "The vmpower host: a channel monitor serving guests' frequency requests, and the vm_power>"
           + " CLI.",
@@ -19,6 +21,14 @@ import picocli.CommandLine.Option;
     },
     sortOptions = false)
 public final class HostOptions {
+
+  /** {@code --version}: the build's version ({@link BuildInfo}). */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vmpower " + BuildInfo.version()};
+    }
+  }
 
   @Option(
       names = "--sim",

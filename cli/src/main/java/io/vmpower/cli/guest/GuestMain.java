@@ -2,6 +2,7 @@ package io.vmpower.cli.guest;
 
 import io.vmpower.cli.shell.ShellConverters;
 import io.vmpower.cli.shell.ShellRunner;
+import io.vmpower.core.BuildInfo;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.wire.WireFormat;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,6 +34,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "guest-vm-power-mgr",
     sortOptions = false,
+    versionProvider = GuestMain.Version.class,
     description = {
       "VM Power Manager guest CLI: asks the host monitor to scale this VM's vCPUs, one"
           + " virtio-serial port per lcore (or scales the CPUs itself on a host).",
@@ -113,6 +116,20 @@ public final class GuestMain implements Callable<Integer> {
       usageHelp = true,
       description = "show this help and exit")
   boolean help;
+
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "print the version and exit")
+  boolean version;
+
+  /** {@code --version}: the build's version ({@link BuildInfo}), as the host program says it. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vmpower " + BuildInfo.version()};
+    }
+  }
 
   private final InputStream in;
   private final PrintStream out;
