@@ -111,7 +111,12 @@ public final class HostCommands implements Callable<Integer> {
   @Command(
       name = "add_vm",
       description = "Add a VM the hypervisor knows (it need not run). Example: add_vm vm1")
-  int addVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+  int addVm(
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm)
       throws CommandException {
     VmInfo info = vms.addVm(vm);
     print(
@@ -129,7 +134,12 @@ public final class HostCommands implements Callable<Integer> {
       name = "rm_vm",
       description =
           "Remove a VM (remove its channels first: rm_channels VM all). Example: rm_vm vm1")
-  int rmVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+  int rmVm(
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm)
       throws CommandException {
     vms.rmVm(vm);
     print(List.of("VM '" + vm + "' removed"));
@@ -140,7 +150,11 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_vm",
       description = "Show a VM's channels and vCPU pinning. Example: show_vm vm1")
   int showVm(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm)
       throws CommandException {
     print(HostFormatter.vm(views.showVm(vm)));
     return 0;
@@ -157,8 +171,15 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Allow or forbid a VM's frequency/capability queries. Example: set_query vm1 enable")
   int setQuery(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "enable|disable", completionCandidates = EnableWords.class)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
+      @Parameters(
+              paramLabel = "enable|disable",
+              description = "enable or disable",
+              completionCandidates = EnableWords.class)
           String what)
       throws CommandException {
     boolean enable =
@@ -180,9 +201,14 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Attach channels of a running VM: a list (0,1,3 or 0-3) or all. Example: add_channels vm1 all")
   int addChannels(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
       @Parameters(
               paramLabel = "LIST|all",
+              description = "channel numbers: 0,1,3 or 0-3, or all",
               completionCandidates = ChannelNumberCandidates.class,
               converter = ChannelSelectionConverter.class)
           ChannelSelection list)
@@ -196,9 +222,14 @@ public final class HostCommands implements Callable<Integer> {
       name = "rm_channels",
       description = "Close and forget channels. Example: rm_channels vm1 all")
   int rmChannels(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
       @Parameters(
               paramLabel = "LIST|all",
+              description = "channel numbers: 0,1,3 or 0-3, or all",
               completionCandidates = ChannelNumberCandidates.class,
               converter = ChannelSelectionConverter.class)
           ChannelSelection list)
@@ -214,13 +245,21 @@ public final class HostCommands implements Callable<Integer> {
           "Enable or disable channels (disabled ones drop requests). Example: set_channel_status vm1 0"
               + " disabled")
   int setChannelStatus(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
       @Parameters(
               paramLabel = "LIST|all",
+              description = "channel numbers: 0,1,3 or 0-3, or all",
               completionCandidates = ChannelNumberCandidates.class,
               converter = ChannelSelectionConverter.class)
           ChannelSelection list,
-      @Parameters(paramLabel = "enabled|disabled", completionCandidates = StatusWords.class)
+      @Parameters(
+              paramLabel = "enabled|disabled",
+              description = "enabled or disabled",
+              completionCandidates = StatusWords.class)
           String status)
       throws CommandException {
     boolean enabled =
@@ -241,9 +280,15 @@ public final class HostCommands implements Callable<Integer> {
       name = "set_pcpu_mask",
       description = "Pin a vCPU to the pCPUs of a mask. Example: set_pcpu_mask vm1 0 0x6")
   int setPcpuMask(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "VCPU") String vcpu,
-      @Parameters(paramLabel = "MASK") String mask)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
+      @Parameters(paramLabel = "VCPU", description = "the vCPU number (decimal or 0x hex)")
+          String vcpu,
+      @Parameters(paramLabel = "MASK", description = "a CPU mask of any length, e.g. 0x30")
+          String mask)
       throws CommandException {
     CpuSet set;
     try {
@@ -256,9 +301,14 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(name = "set_pcpu", description = "Pin a vCPU to one pCPU. Example: set_pcpu vm1 0 3")
   int setPcpu(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "VCPU") String vcpu,
-      @Parameters(paramLabel = "PCPU") String pcpu)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
+      @Parameters(paramLabel = "VCPU", description = "the vCPU number (decimal or 0x hex)")
+          String vcpu,
+      @Parameters(paramLabel = "PCPU", description = "the physical CPU number") String pcpu)
       throws CommandException {
     int p = Numbers.parse(pcpu, "pCPU");
     if (p > CpuSet.MAX_CPU) {
@@ -285,7 +335,10 @@ public final class HostCommands implements Callable<Integer> {
   @Command(
       name = "show_cpu_freq",
       description = "Show a core's current frequency. Example: show_cpu_freq 3")
-  int showCpuFreq(@Parameters(paramLabel = "CORE") String core) throws CommandException {
+  int showCpuFreq(
+      @Parameters(paramLabel = "CORE", description = "the CPU number (decimal or 0x hex)")
+          String core)
+      throws CommandException {
     print(HostFormatter.freqs(views.showCpuFreq(CpuSet.of(cpu(core)))));
     return 0;
   }
@@ -293,7 +346,10 @@ public final class HostCommands implements Callable<Integer> {
   @Command(
       name = "show_cpu_freq_mask",
       description = "Show the frequency of each core of a mask. Example: show_cpu_freq_mask 0xc")
-  int showCpuFreqMask(@Parameters(paramLabel = "MASK") String mask) throws CommandException {
+  int showCpuFreqMask(
+      @Parameters(paramLabel = "MASK", description = "a CPU mask of any length, e.g. 0x30")
+          String mask)
+      throws CommandException {
     print(HostFormatter.freqs(views.showCpuFreq(mask(mask))));
     return 0;
   }
@@ -303,9 +359,12 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Scale a core: up, down, min, max, enable_turbo, disable_turbo. Example: set_cpu_freq 3 down")
   int setCpuFreq(
-      @Parameters(paramLabel = "CORE") String core,
+      @Parameters(paramLabel = "CORE", description = "the CPU number (decimal or 0x hex)")
+          String core,
       @Parameters(
               paramLabel = "up|down|min|max|enable_turbo|disable_turbo",
+              description =
+                  "one step up or down, the lowest or highest frequency, or turbo on or off",
               completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
@@ -316,9 +375,12 @@ public final class HostCommands implements Callable<Integer> {
       name = "set_cpu_freq_mask",
       description = "Scale every core of a mask. Example: set_cpu_freq_mask 0xc min")
   int setCpuFreqMask(
-      @Parameters(paramLabel = "MASK") String mask,
+      @Parameters(paramLabel = "MASK", description = "a CPU mask of any length, e.g. 0x30")
+          String mask,
       @Parameters(
               paramLabel = "up|down|min|max|enable_turbo|disable_turbo",
+              description =
+                  "one step up or down, the lowest or highest frequency, or turbo on or off",
               completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {

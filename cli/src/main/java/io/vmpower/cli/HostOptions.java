@@ -19,6 +19,20 @@ import picocli.CommandLine.Option;
           + " CLI.",
       "Without --sim it uses the Linux HAL (libvirt, cpufreq sysfs, AF_UNIX sockets)."
     },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:every command succeeded (and the CPUs were restored)",
+      "1:a command failed, the host could not start, or restoring failed",
+      "2:bad options"
+    },
+    footerHeading = "%nFiles and environment:%n",
+    footer = {
+      "/tmp/powermonitor/{vm}.{n}: the channel sockets QEMU binds (--channel-dir).",
+      "/run/vmpower/state.properties: the CPU settings to put back (--state-file, --restore).",
+      "VMPOWER_JAVA_OPTS: options for the JVM after the launcher's, e.g."
+          + " -Dvmpower.log.level=DEBUG.",
+      "VMPOWER_CDS=0: start without the class-data sharing archive."
+    },
     sortOptions = false)
 public final class HostOptions {
 

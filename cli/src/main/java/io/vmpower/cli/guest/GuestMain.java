@@ -38,14 +38,18 @@ import picocli.CommandLine.Option;
     description = {
       "VM Power Manager guest CLI: asks the host monitor to scale this VM's vCPUs, one"
           + " virtio-serial port per lcore (or scales the CPUs itself on a host).",
+      "Its shell's commands: set_cpu_freq LCORE up|down|min|max|enable_turbo|disable_turbo,"
+          + " query_cpu_freq LCORE|all, query_cpu_caps LCORE|all, help, quit.",
       ""
     },
-    footer = {
-      "",
-      "Commands: set_cpu_freq LCORE up|down|min|max|enable_turbo|disable_turbo,"
-          + " query_cpu_freq LCORE|all, query_cpu_caps LCORE|all, help, quit.",
-      "Exit status: 0 when every command succeeded, 1 when one failed, 2 for bad options."
-    })
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:every command succeeded",
+      "1:a command failed, or no lcore could be initialised",
+      "2:bad options"
+    },
+    footerHeading = "%nEnvironment:%n",
+    footer = {"VMPOWER_LOG_LEVEL=DEBUG: the library's diagnostics on standard error."})
 public final class GuestMain implements Callable<Integer> {
   /** The exit status for bad options. */
   static final int USAGE = 2;
