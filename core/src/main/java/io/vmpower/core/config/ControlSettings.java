@@ -1,0 +1,121 @@
+package io.vmpower.core.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The control socket: where it is, who may use it, and the bounds every client is held to. The
+ * configuration file's {@code control} section binds to it by component name.
+ *
+ * @param path the socket ({@code /run/vmpower/control.sock}); its folder is made 0755 if missing
+ * @param group the group whose members may connect, by name or number; empty: root only (and the
+ *     user the host runs as) ({@code ""})
+ * @param mode the socket file's permissions, octal ({@code "0660"})
+ * @param maxClients clients served at once; more are refused with a reason (16)
+ * @param maxRequestBytes the longest request line, newline excluded; a longer one is refused at
+ *     once and the client disconnected (65536)
+ * @param maxOutputBytes the largest reply a client is sent; a command whose reply is larger is
+ *     reported as an error and the client disconnected (16 MiB)
+ * @param idleTimeout a client that sends no complete request for this long is disconnected (60 s)
+ * @param writeTimeout a client that takes none of its reply for this long is disconnected (10 s)
+ */
+public record ControlSettings(
+    Path path,
+    String group,
+    String mode,
+    int maxClients,
+    int maxRequestBytes,
+    int maxOutputBytes,
+    Duration idleTimeout,
+    Duration writeTimeout) {
+
+  public static final Path DEFAULT_PATH = Path.of("/run/vmpower/control.sock");
+  public static final String DEFAULT_MODE = "0660";
+
+  private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
+  private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?");
+
+  public ControlSettings {
+    Objects.requireNonNull(path, "path");
+    group = group == null ? "" : group;
+    mode = mode == null ? DEFAULT_MODE : mode;
+    Objects.requireNonNull(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(writeTimeout, "writeTimeout");
+    if (path.getFileName() == null) {
+      throw new IllegalArgumentException(
+          "control socket path must name a file, got '" + path + "'");
+    }
+    if (!group.isEmpty() && !GROUP.matcher(group).matches()) {
+      throw new IllegalArgumentException(
+          "control socket group '"
+              + group
+              + "' is not a group name or number (letters, digits, _ . -; empty for root only)");
+    }
+    if (!MODE.matcher(mode).matches()) {
+      throw new IllegalArgumentException(
+          "control socket mode '" + mode + "' is not an octal mode such as 0660");
+    }
+    if ((Integer.parseInt(mode, 8) & 0200) == 0) {
+      throw new IllegalArgumentException(
+          "control socket mode " + mode + " does not let its owner connect (needs 0200)");
+    }
+    if (maxClients < 1 || maxClients > 1024) {
+      throw new IllegalArgumentException("control max clients must be 1-1024, got " + maxClients);
+    }
+    if (maxRequestBytes < 256 || maxRequestBytes > 16 * 1024 * 1024) {
+      throw new IllegalArgumentException(
+          "control max request bytes must be 256 to 16 MiB, got " + maxRequestBytes);
+    }
+    if (maxOutputBytes < 4096) {
+      throw new IllegalArgumentException(
+          "control max output bytes must be at least 4096, got " + maxOutputBytes);
+    }
+    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException("control idle timeout must be positive");
+    }
+    if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+      throw new IllegalArgumentException("control write timeout must be positive");
+    }
+  }
+
+  /** The defaults. */
+  public static ControlSettings defaults() {
+    return new ControlSettings(
+        DEFAULT_PATH,
+        "",
+        DEFAULT_MODE,
+        16,
+        64 * 1024,
+        16 * 1024 * 1024,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10));
+  }
+
+  /** The socket file's permission bits. */
+  public int modeBits() {
+    return Integer.parseInt(mode, 8);
+  }
+
+  public ControlSettings withPath(Path p) {
+    return new ControlSettings(
+        p, group, mode, maxClients, maxRequestBytes, maxOutputBytes, idleTimeout, writeTimeout);
+  }
+
+  public ControlSettings withGroup(String g) {
+    return new ControlSettings(
+        path, g, mode, maxClients, maxRequestBytes, maxOutputBytes, idleTimeout, writeTimeout);
+  }
+
+  public ControlSettings withMode(String m) {
+    return new ControlSettings(
+        path, group, m, maxClients, maxRequestBytes, maxOutputBytes, idleTimeout, writeTimeout);
+  }
+
+  /** The same settings with other bounds (for tests and the benchmark). */
+  public ControlSettings withLimits(
+      int clients, int requestBytes, int outputBytes, Duration idle, Duration write) {
+    return new ControlSettings(path, group, mode, clients, requestBytes, outputBytes, idle, write);
+  }
+}
