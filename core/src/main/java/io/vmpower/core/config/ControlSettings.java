@@ -68,9 +68,9 @@ public record ControlSettings(
       throw new IllegalArgumentException(
           "control max request bytes must be 256 to 16 MiB, got " + maxRequestBytes);
     }
-    if (maxOutputBytes < 4096) {
+    if (maxOutputBytes < 1024) {
       throw new IllegalArgumentException(
-          "control max output bytes must be at least 4096, got " + maxOutputBytes);
+          "control max output bytes must be at least 1024, got " + maxOutputBytes);
     }
     if (idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException("control idle timeout must be positive");
