@@ -51,6 +51,19 @@ public final class HostMain {
 
   /** Runs the host program; returns its exit status (non-zero when any command failed). */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, in, out, err, new UnixControlSocket());
+  }
+
+  /**
+   * As {@link #run(String[], InputStream, PrintStream, PrintStream)}, with {@code --connect}
+   * reaching hosts through {@code clientSockets} (the simulator's, in tests).
+   */
+  public static int run(
+      String[] args,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      ControlSocket clientSockets) {
     Charset cs = Charset.defaultCharset();
     PrintWriter o = new PrintWriter(out, true, cs);
     PrintWriter e = new PrintWriter(err, true, cs);
@@ -75,7 +88,7 @@ public final class HostMain {
     }
 
     if (opts.connect != null) {
-      return connect(opts, in, o, e);
+      return connect(opts, clientSockets, in, o, e);
     }
     if (opts.commands != null) {
       e.println("Error: -c runs a command on a running host: use it with --connect");
@@ -196,14 +209,15 @@ public final class HostMain {
    * the lines of standard input when it is not a terminal, or an interactive session. Exit status
    * as the script mode's (0, or 1 when a command failed), 2 when the host cannot be reached.
    */
-  static int connect(HostOptions opts, InputStream in, PrintWriter o, PrintWriter e) {
+  static int connect(
+      HostOptions opts, ControlSocket sockets, InputStream in, PrintWriter o, PrintWriter e) {
     Path path = opts.connectPath();
     if (opts.simulated() || opts.restore) {
       e.println(
           "Error: --connect runs a client of a running host: --sim and --restore do not apply");
       return 2;
     }
-    try (ControlClient client = new ControlClient(new UnixControlSocket(), path)) {
+    try (ControlClient client = new ControlClient(sockets, path)) {
       try {
         client.connect();
       } catch (ControlConnectException ex) {
