@@ -45,7 +45,9 @@ public final class ControlServer implements AutoCloseable {
   private final Set<ControlSession> sessions = ConcurrentHashMap.newKeySet();
   private final ExecutorService clients;
   private final ScheduledThreadPoolExecutor timers;
-  private final RefusalCounter refusals = new RefusalCounter();
+  private final ControlLog refusals = new ControlLog(log);
+  private final ControlLog clientLog =
+      new ControlLog(LoggerFactory.getLogger(ControlSession.class));
   private final AtomicInteger clientNumber = new AtomicInteger();
   private volatile boolean open = true;
   private Thread acceptor;
@@ -139,7 +141,7 @@ public final class ControlServer implements AutoCloseable {
     ControlPeer peer = c.peer();
     String refusal = access.refusal(peer);
     if (refusal != null) {
-      refusals.note("refused control client " + peer + ": " + refusal);
+      refusals.warn("refused control client " + peer + ": " + refusal);
       refuse(c, ControlProtocol.Reason.FORBIDDEN, refusal);
       return;
     }
@@ -148,7 +150,7 @@ public final class ControlServer implements AutoCloseable {
       return;
     }
     if (!slots.tryAcquire()) {
-      refusals.note("refused control client " + peer + ": " + settings.maxClients() + " served");
+      refusals.warn("refused control client " + peer + ": " + settings.maxClients() + " served");
       refuse(
           c,
           ControlProtocol.Reason.BUSY,
@@ -219,6 +221,11 @@ public final class ControlServer implements AutoCloseable {
     }
   }
 
+  /** Where sessions log what a client did wrong: rate-limited, as refusals are. */
+  ControlLog clientLog() {
+    return clientLog;
+  }
+
   String version() {
     return version;
   }
@@ -268,44 +275,12 @@ public final class ControlServer implements AutoCloseable {
       }
     }
     refusals.flush();
+    clientLog.flush();
     log.info("control socket {} closed", listener.path());
   }
 
   /** The id of a request for log lines. */
   static String idText(JsonNode id) {
     return id == null || id.isNull() ? "-" : id.toString();
-  }
-
-  /**
-   * Refusals are logged (WARN), at most 10 a minute; past that they are counted and the count
-   * logged when the minute is over, so a flood of clients cannot flood the log.
-   */
-  private static final class RefusalCounter {
-    private static final long WINDOW = TimeUnit.MINUTES.toNanos(1);
-    private long windowStart = System.nanoTime();
-    private int logged;
-    private long suppressed;
-
-    synchronized void note(String message) {
-      long now = System.nanoTime();
-      if (now - windowStart > WINDOW) {
-        flush();
-        windowStart = now;
-        logged = 0;
-      }
-      if (logged < 10) {
-        logged++;
-        log.warn("{}", message);
-      } else {
-        suppressed++;
-      }
-    }
-
-    synchronized void flush() {
-      if (suppressed > 0) {
-        log.warn("{} more control client(s) refused in the last minute", suppressed);
-        suppressed = 0;
-      }
-    }
   }
 }

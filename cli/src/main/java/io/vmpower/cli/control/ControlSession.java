@@ -41,7 +41,7 @@ final class ControlSession implements Runnable {
       send(ControlProtocol.greeting(server.version(), server.prompt()));
       serve();
     } catch (ControlServer.WriteTimeoutException e) {
-      log.warn("control client {} {}: disconnected", peer, e.getMessage());
+      server.clientLog().warn("control client " + peer + " " + e.getMessage() + ": disconnected");
     } catch (IOException e) {
       if (!shuttingDown) {
         log.debug("control client {}: {}", peer, e.toString());
@@ -63,7 +63,9 @@ final class ControlSession implements Runnable {
       try {
         line = reader.readLine(settings.idleTimeout().toMillis());
       } catch (BoundedLineReader.LineTooLongException e) {
-        log.warn("control client {}: {}: disconnected", peer, e.getMessage());
+        server
+            .clientLog()
+            .warn("control client " + peer + ": " + e.getMessage() + ": disconnected");
         sendClosing(
             Reason.LINE_TOO_LONG,
             "request line longer than "
@@ -138,12 +140,18 @@ final class ControlSession implements Runnable {
     ObjectNode reply = ControlProtocol.reply(request.id(), outcome, request.json());
     byte[] bytes = ControlProtocol.encode(reply);
     if (bytes.length > server.settings().maxOutputBytes()) {
-      log.warn(
-          "control client {}: reply of {} bytes to '{}' over the bound of {}: disconnected",
-          peer,
-          bytes.length,
-          request.command(),
-          server.settings().maxOutputBytes());
+      server
+          .clientLog()
+          .warn(
+              "control client "
+                  + peer
+                  + ": reply of "
+                  + bytes.length
+                  + " bytes to '"
+                  + request.command()
+                  + "' over the bound of "
+                  + server.settings().maxOutputBytes()
+                  + ": disconnected");
       send(
           ControlProtocol.error(
               request.id(),

@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /** A bound, listening control socket: its file has the configured mode and group. */
 final class UnixControlListener implements ControlListener {
   private static final Logger log = LoggerFactory.getLogger(UnixControlListener.class);
-  private static final int BACKLOG = 128;
+
+  /** Connections the kernel queues until accepted (capped by net.core.somaxconn). */
+  private static final int BACKLOG = 1024;
 
   private final AFUNIXServerSocket server;
   private final Path path;
