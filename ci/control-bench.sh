@@ -6,7 +6,7 @@
 # bin/vm-power-mgr (Linux HAL on a fake cpufreq tree and a libvirt test-driver node) with
 # --control-socket serves 64 channels of ci/bench/loadgen (which plays QEMU and checks every
 # reply), while ci/bench/control_load.py plays control clients:
-#   1. guest round trip p50/p99 on one channel, nothing else going on (baseline);
+#   1. guest round trip p50/p99 on one channel, nothing else going on (baseline, after a warm-up);
 #   2. control command round trip p50/p99 (show_vms, show_stats) while all 64 channels flood
 #      (16 requests outstanding on each);
 #   3. guest round trip p50/p99 again while the control socket is abused: clients that never read
@@ -84,10 +84,10 @@ fi
 mkdir -p "$work/ch"
 sock="$work/run/control.sock"
 
-stage "load generator: 64 channels; phases: $lat (baseline), tput:16:$flood (flood), idle:3, $abuse_lat (abuse)"
+stage "load generator: 64 channels; phases: tput:1:2:1 (warm-up), $lat (baseline), tput:16:$flood (flood), idle:3, $abuse_lat (abuse)"
 "$work/loadgen" --dir "$work/ch" --vms 1 --per-vm 64 --ready-file "$work/ready" \
   --host-pid-file "$work/host.pid" --attach-timeout 120 \
-  "$lat" "tput:16:$flood:1" idle:3 "$abuse_lat" > "$work/loadgen.out" 2> "$work/loadgen.err" &
+  tput:1:2:1 "$lat" "tput:16:$flood:1" idle:3 "$abuse_lat" > "$work/loadgen.out" 2> "$work/loadgen.err" &
 lp=$!
 for _ in $(seq 1 200); do [ -f "$work/ready" ] && break; sleep 0.05; done
 [ -f "$work/ready" ] || { echo "the load generator did not start" >&2; cat "$work/loadgen.err" >&2; exit 2; }
@@ -126,7 +126,7 @@ sleep 1.3 # past the flood's warm-up second
     echo "FAILED show_stats"
 } > "$work/rtt.out" 2>&1
 grep -q FAILED "$work/rtt.out" && fail "control round trips: $(cat "$work/rtt.out")"
-wait_phase tput 1 || fail "the flood phase did not end"
+wait_phase tput 2 || fail "the flood phase did not end"
 stage "abusive control clients while the guest's latency is measured"
 python3 "$root/ci/bench/control_load.py" abuse "$sock" "$work/stop-abuse" > "$work/abuse.out" 2>&1 &
 ap=$!
@@ -150,7 +150,7 @@ machine="$(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | se
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< "$1"; }
 base_line="$(grep '^RESULT phase=lat' "$work/loadgen.out" | sed -n 1p)"
 abuse_line="$(grep '^RESULT phase=lat' "$work/loadgen.out" | sed -n 2p)"
-tput_line="$(grep '^RESULT phase=tput' "$work/loadgen.out")"
+tput_line="$(grep '^RESULT phase=tput' "$work/loadgen.out" | sed -n 2p)"
 echo
 echo "Control socket figures ($([ $short = 1 ] && echo 'short run: too few samples to read much into' || echo 'full run')); $machine"
 printf '  guest round trip, 1 channel of 64, nothing else:     p50 %6s us  p99 %8s us  (%s samples)\n' \

@@ -2,7 +2,6 @@ package io.vmpower.core.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -25,24 +24,33 @@ public record ControlSettings(
     Path path,
     String group,
     String mode,
-    int maxClients,
-    int maxRequestBytes,
-    int maxOutputBytes,
+    Integer maxClients,
+    Integer maxRequestBytes,
+    Integer maxOutputBytes,
     Duration idleTimeout,
     Duration writeTimeout) {
 
   public static final Path DEFAULT_PATH = Path.of("/run/vmpower/control.sock");
   public static final String DEFAULT_MODE = "0660";
+  public static final int DEFAULT_MAX_CLIENTS = 16;
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+  public static final int DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?");
 
+  /** A component left out (null, as a configuration file without the key gives) is the default. */
   public ControlSettings {
-    Objects.requireNonNull(path, "path");
+    path = path == null ? DEFAULT_PATH : path;
     group = group == null ? "" : group;
     mode = mode == null ? DEFAULT_MODE : mode;
-    Objects.requireNonNull(idleTimeout, "idleTimeout");
-    Objects.requireNonNull(writeTimeout, "writeTimeout");
+    maxClients = maxClients == null ? DEFAULT_MAX_CLIENTS : maxClients;
+    maxRequestBytes = maxRequestBytes == null ? DEFAULT_MAX_REQUEST_BYTES : maxRequestBytes;
+    maxOutputBytes = maxOutputBytes == null ? DEFAULT_MAX_OUTPUT_BYTES : maxOutputBytes;
+    idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
+    writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
     if (path.getFileName() == null) {
       throw new IllegalArgumentException(
           "control socket path must name a file, got '" + path + "'");
@@ -82,15 +90,7 @@ public record ControlSettings(
 
   /** The defaults. */
   public static ControlSettings defaults() {
-    return new ControlSettings(
-        DEFAULT_PATH,
-        "",
-        DEFAULT_MODE,
-        16,
-        64 * 1024,
-        16 * 1024 * 1024,
-        Duration.ofSeconds(60),
-        Duration.ofSeconds(10));
+    return new ControlSettings(null, null, null, null, null, null, null, null);
   }
 
   /** The socket file's permission bits. */
