@@ -28,6 +28,19 @@ Feature: Operators and scripts control a running host through its control socket
     And the output contains "vm1                  ACTIVE        2        0         0     off"
     And the error says "Error: Unknown VM 'vm9' (known: vm1)"
 
+  Scenario: Standard input that is not a terminal is read line by line, as the script mode does
+    When a script pipes these lines to vm-power-mgr --connect:
+      """
+      # attach vm1
+      add_vm vm1
+
+      add_channels vm1 9
+      show_vms
+      """
+    Then the exit status is 1
+    And the output contains "VM 'vm1' added"
+    And the output contains "vm1                  ACTIVE        2        0         0     off"
+
   Scenario: --json gives each show_* view as one line of versioned JSON
     Given the host has run "add_vm vm1"
     And the host has run "add_channels vm1 0"

@@ -66,6 +66,11 @@ public final class ControlSteps {
     client(ROOT, false, lines);
   }
 
+  @When("a script pipes these lines to vm-power-mgr --connect:")
+  public void pipe(String lines) {
+    world.runClientWithInput(ROOT, lines + "\n", "--connect", socket.toString());
+  }
+
   @When("a client of uid {long} outside group {string} runs {string} through the control socket")
   public void outsider(long uid, String g, String line) {
     client(new ControlPeer(uid, uid, 5151, Set.of(), true), false, List.of(line));

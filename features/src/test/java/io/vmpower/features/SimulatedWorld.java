@@ -151,13 +151,19 @@ public final class SimulatedWorld implements AutoCloseable {
    * as}, and keeps its output and exit status as the last command's.
    */
   public int runClient(io.vmpower.core.hal.ControlPeer as, String... args) {
+    return runClientWithInput(as, "", args);
+  }
+
+  /** As {@link #runClient}, with {@code stdin} as its standard input (not a terminal). */
+  public int runClientWithInput(io.vmpower.core.hal.ControlPeer as, String stdin, String... args) {
     controlSockets().clientIdentity(as);
     java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
     java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
     lastExit =
         io.vmpower.cli.HostMain.run(
             args,
-            new java.io.ByteArrayInputStream(new byte[0]),
+            new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
             new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8),
             new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8),
             controlSockets());
