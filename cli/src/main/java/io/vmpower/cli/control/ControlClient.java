@@ -109,12 +109,11 @@ public final class ControlClient implements AutoCloseable {
     return out;
   }
 
-  private JsonNode request(ObjectNode request) throws IOException {
+  private JsonNode request(ObjectNode fields) throws IOException {
+    ObjectNode request = ControlProtocol.JSON.createObjectNode();
     request.put("id", nextId++);
-    ObjectNode sent = ControlProtocol.JSON.createObjectNode();
-    sent.set("id", request.get("id"));
-    sent.setAll(request);
-    byte[] bytes = ControlProtocol.encode(sent);
+    request.setAll(fields);
+    byte[] bytes = ControlProtocol.encode(request);
     for (int attempt = 0; ; attempt++) {
       if (connection == null) {
         connect();
