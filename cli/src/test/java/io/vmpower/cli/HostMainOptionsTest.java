@@ -96,4 +96,36 @@ class HostMainOptionsTest {
     assertTrue(
         err.toString(StandardCharsets.UTF_8).contains("-c runs a command on a running host"));
   }
+
+  @Test
+  void connectWithoutASocketNamesTheDefaultAndSaysWhatToDo() {
+    Path none = dir.resolve("none.sock");
+    assertEquals(2, run("", "--control-socket", none.toString(), "--connect", "-c", "show_vms"));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        e.contains("Error: no control socket at " + none + ": no vmpower host is running with it"),
+        e);
+  }
+
+  @Test
+  void aSocketNobodyListensOnIsReportedAsAStoppedHost() throws Exception {
+    Path stale = dir.resolve("stale.sock");
+    try (java.nio.channels.ServerSocketChannel s =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      s.bind(java.net.UnixDomainSocketAddress.of(stale));
+    }
+    assertEquals(2, run("", "--connect", stale.toString(), "-c", "show_vms"));
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        e.contains(
+            "connection refused at " + stale + ": nothing listens on it (the host that made"),
+        e);
+  }
+
+  @Test
+  void aFileThatIsNotASocketIsNamedSo() throws Exception {
+    Path file = Files.writeString(dir.resolve("plain"), "x");
+    assertEquals(2, run("", "--connect", file.toString(), "-c", "show_vms"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains(file + " is not a socket"));
+  }
 }
