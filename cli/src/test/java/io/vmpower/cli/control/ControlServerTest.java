@@ -216,6 +216,39 @@ class ControlServerTest {
   }
 
   @Test
+  void aThousandClientsAtOnceAreEachAnsweredAndThePromptAndGuestsGoOn() throws Exception {
+    open();
+    app.execute("add_vm vm1");
+    app.execute("add_channels vm1 all");
+    List<Raw> all = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      all.add(new Raw(ROOT));
+    }
+    // meanwhile the prompt runs commands and a guest's request is served
+    assertEquals(0, app.execute("set_cpu_freq 2 down"));
+    sim.guestPort("vm1", 0)
+        .write(
+            io.vmpower.core.wire.PowerRequestCodec.encode(
+                io.vmpower.core.wire.PowerRequest.cpuPower(1, io.vmpower.core.wire.Wire.SCALE_DOWN),
+                io.vmpower.core.wire.WireFormat.DPDK));
+    int greeted = 0;
+    int busy = 0;
+    for (Raw r : all) {
+      JsonNode first = r.read();
+      if (first.has("protocol")) {
+        greeted++;
+      } else {
+        assertEquals("busy", first.get("reason").asText(), first.toString());
+        busy++;
+      }
+    }
+    assertEquals(16, greeted);
+    assertEquals(984, busy);
+    await().atMost(Duration.ofSeconds(10)).until(() -> sim.frequencyKhz(3) == 2400000);
+    assertEquals(2400000, sim.frequencyKhz(2));
+  }
+
+  @Test
   void aLineOverTheBoundIsRefusedAtOnceAndTheConnectionClosed() throws IOException {
     open(
         ControlSettings.defaults()

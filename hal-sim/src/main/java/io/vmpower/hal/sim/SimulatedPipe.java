@@ -15,14 +15,28 @@ import java.util.concurrent.locks.ReentrantLock;
 final class SimulatedPipe {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
-  private final byte[] buf;
+  private final int capacity;
+  private byte[] buf = new byte[256];
   private int head;
   private int size;
   private boolean readerClosed;
   private boolean writerClosed;
 
+  /** A pipe that holds at most {@code capacity} bytes (its buffer grows to that when needed). */
   SimulatedPipe(int capacity) {
-    buf = new byte[capacity];
+    this.capacity = capacity;
+  }
+
+  private void grow(int needed) {
+    if (needed <= buf.length || buf.length == capacity) {
+      return;
+    }
+    byte[] bigger = new byte[Math.min(capacity, Math.max(needed, buf.length * 2))];
+    for (int i = 0; i < size; i++) {
+      bigger[i] = buf[(head + i) % buf.length];
+    }
+    buf = bigger;
+    head = 0;
   }
 
   /**
@@ -84,10 +98,11 @@ final class SimulatedPipe {
         if (readerClosed) {
           throw new IOException("Broken pipe");
         }
-        if (size == buf.length) {
+        if (size == capacity) {
           changed.await();
           continue;
         }
+        grow(size + (len - done));
         int n = Math.min(len - done, buf.length - size);
         for (int i = 0; i < n; i++) {
           buf[(head + size + i) % buf.length] = b[off + done + i];
