@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  *     once and the client disconnected (65536)
  * @param maxOutputBytes the largest reply a client is sent; a command whose reply is larger is
  *     reported as an error and the client disconnected (16 MiB)
- * @param idleTimeout a client that sends no complete request for this long is disconnected (60 s)
- * @param writeTimeout a client that takes none of its reply for this long is disconnected (10 s)
+ * @param idleTimeoutMillis a client that sends no complete request for this long is disconnected
+ *     (60000)
+ * @param writeTimeoutMillis a client that has not taken a whole reply within this long is
+ *     disconnected (10000)
  */
 public record ControlSettings(
     Path path,
@@ -27,16 +29,16 @@ public record ControlSettings(
     Integer maxClients,
     Integer maxRequestBytes,
     Integer maxOutputBytes,
-    Duration idleTimeout,
-    Duration writeTimeout) {
+    Integer idleTimeoutMillis,
+    Integer writeTimeoutMillis) {
 
   public static final Path DEFAULT_PATH = Path.of("/run/vmpower/control.sock");
   public static final String DEFAULT_MODE = "0660";
   public static final int DEFAULT_MAX_CLIENTS = 16;
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-  public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(10);
+  public static final int DEFAULT_IDLE_TIMEOUT_MILLIS = 60_000;
+  public static final int DEFAULT_WRITE_TIMEOUT_MILLIS = 10_000;
 
   private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}\\$?");
@@ -49,8 +51,9 @@ public record ControlSettings(
     maxClients = maxClients == null ? DEFAULT_MAX_CLIENTS : maxClients;
     maxRequestBytes = maxRequestBytes == null ? DEFAULT_MAX_REQUEST_BYTES : maxRequestBytes;
     maxOutputBytes = maxOutputBytes == null ? DEFAULT_MAX_OUTPUT_BYTES : maxOutputBytes;
-    idleTimeout = idleTimeout == null ? DEFAULT_IDLE_TIMEOUT : idleTimeout;
-    writeTimeout = writeTimeout == null ? DEFAULT_WRITE_TIMEOUT : writeTimeout;
+    idleTimeoutMillis = idleTimeoutMillis == null ? DEFAULT_IDLE_TIMEOUT_MILLIS : idleTimeoutMillis;
+    writeTimeoutMillis =
+        writeTimeoutMillis == null ? DEFAULT_WRITE_TIMEOUT_MILLIS : writeTimeoutMillis;
     if (path.getFileName() == null) {
       throw new IllegalArgumentException(
           "control socket path must name a file, got '" + path + "'");
@@ -80,17 +83,29 @@ public record ControlSettings(
       throw new IllegalArgumentException(
           "control max output bytes must be at least 1024, got " + maxOutputBytes);
     }
-    if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-      throw new IllegalArgumentException("control idle timeout must be positive");
+    if (idleTimeoutMillis < 1) {
+      throw new IllegalArgumentException(
+          "control idle timeout must be at least 1 ms, got " + idleTimeoutMillis);
     }
-    if (writeTimeout.isNegative() || writeTimeout.isZero()) {
-      throw new IllegalArgumentException("control write timeout must be positive");
+    if (writeTimeoutMillis < 1) {
+      throw new IllegalArgumentException(
+          "control write timeout must be at least 1 ms, got " + writeTimeoutMillis);
     }
   }
 
   /** The defaults. */
   public static ControlSettings defaults() {
     return new ControlSettings(null, null, null, null, null, null, null, null);
+  }
+
+  /** {@link #idleTimeoutMillis()} as a duration. */
+  public Duration idleTimeout() {
+    return Duration.ofMillis(idleTimeoutMillis);
+  }
+
+  /** {@link #writeTimeoutMillis()} as a duration. */
+  public Duration writeTimeout() {
+    return Duration.ofMillis(writeTimeoutMillis);
   }
 
   /** The socket file's permission bits. */
@@ -100,22 +115,51 @@ public record ControlSettings(
 
   public ControlSettings withPath(Path p) {
     return new ControlSettings(
-        p, group, mode, maxClients, maxRequestBytes, maxOutputBytes, idleTimeout, writeTimeout);
+        p,
+        group,
+        mode,
+        maxClients,
+        maxRequestBytes,
+        maxOutputBytes,
+        idleTimeoutMillis,
+        writeTimeoutMillis);
   }
 
   public ControlSettings withGroup(String g) {
     return new ControlSettings(
-        path, g, mode, maxClients, maxRequestBytes, maxOutputBytes, idleTimeout, writeTimeout);
+        path,
+        g,
+        mode,
+        maxClients,
+        maxRequestBytes,
+        maxOutputBytes,
+        idleTimeoutMillis,
+        writeTimeoutMillis);
   }
 
   public ControlSettings withMode(String m) {
     return new ControlSettings(
-        path, group, m, maxClients, maxRequestBytes, maxOutputBytes, idleTimeout, writeTimeout);
+        path,
+        group,
+        m,
+        maxClients,
+        maxRequestBytes,
+        maxOutputBytes,
+        idleTimeoutMillis,
+        writeTimeoutMillis);
   }
 
   /** The same settings with other bounds (for tests and the benchmark). */
   public ControlSettings withLimits(
       int clients, int requestBytes, int outputBytes, Duration idle, Duration write) {
-    return new ControlSettings(path, group, mode, clients, requestBytes, outputBytes, idle, write);
+    return new ControlSettings(
+        path,
+        group,
+        mode,
+        clients,
+        requestBytes,
+        outputBytes,
+        (int) Math.min(Integer.MAX_VALUE, idle.toMillis()),
+        (int) Math.min(Integer.MAX_VALUE, write.toMillis()));
   }
 }

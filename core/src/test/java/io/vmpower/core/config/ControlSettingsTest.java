@@ -44,28 +44,25 @@ class ControlSettingsTest {
 
   @Test
   void idleTimeoutDefaultsTo60Seconds() {
+    assertEquals(60_000, d.idleTimeoutMillis());
     assertEquals(Duration.ofSeconds(60), d.idleTimeout());
   }
 
   @Test
   void writeTimeoutDefaultsTo10Seconds() {
+    assertEquals(10_000, d.writeTimeoutMillis());
     assertEquals(Duration.ofSeconds(10), d.writeTimeout());
   }
 
   @Test
-  void nullGroupAndModeMeanTheDefaults() {
+  void everyComponentLeftOutIsItsDefault() {
+    assertEquals(d, new ControlSettings(null, null, null, null, null, null, null, null));
     ControlSettings s =
-        new ControlSettings(
-            Path.of("/x/c.sock"),
-            null,
-            null,
-            1,
-            256,
-            4096,
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1));
+        new ControlSettings(Path.of("/x/c.sock"), null, null, 1, 256, 1024, 1000, null);
     assertEquals("", s.group());
     assertEquals("0660", s.mode());
+    assertEquals(Duration.ofSeconds(1), s.idleTimeout());
+    assertEquals(Duration.ofSeconds(10), s.writeTimeout());
   }
 
   @Test
