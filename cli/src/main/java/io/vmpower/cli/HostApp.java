@@ -3,30 +3,43 @@ package io.vmpower.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import io.vmpower.cli.control.CommandExecutor;
+import io.vmpower.cli.control.ControlServer;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.CoreModule;
+import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.ControlListener;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
 
 /**
  * One host, assembled: the injector over the core and a HAL module, the running monitor, and the
- * {@code vm_power>} command line. The launcher and the acceptance tests both drive it.
+ * {@code vm_power>} command line, whose commands all run on one {@link CommandExecutor} thread,
+ * and, when opened, the control socket's server, whose clients' commands run there too. The
+ * launcher and the acceptance tests both drive it.
  */
 public final class HostApp implements AutoCloseable {
   private final Injector injector;
   private final HostLifecycle lifecycle;
   private final CommandLine commandLine;
   private final ShellRunner shell;
+  private final CommandExecutor executor;
+  private volatile ControlServer control;
 
   /** The host CLI's prompt. */
   public static final String PROMPT = "vm_power> ";
+
+  /** The version the control socket's greeting names. */
+  public static final String VERSION = "0.1.0";
 
   public HostApp(HostConfig config, Module hal, PrintWriter out, PrintWriter err) {
     this(config, StateFile.none(), hal, out, err);
@@ -39,6 +52,8 @@ public final class HostApp implements AutoCloseable {
     HostCommands commands = injector.getInstance(HostCommands.class);
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
     this.shell = new ShellRunner(commandLine, PROMPT);
+    this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
+    shell.setGate(executor);
     commandLine.setParameterExceptionHandler(
         new HostParameterErrors(commandLine.getParameterExceptionHandler()));
     // after the shell added help and quit, so that they write here too
@@ -55,6 +70,27 @@ public final class HostApp implements AutoCloseable {
   public HostApp start() {
     lifecycle.start();
     return this;
+  }
+
+  /**
+   * Opens the control socket with {@code settings} and serves it: its clients' commands run one at
+   * a time with the prompt's. Call after {@link #start()}.
+   */
+  public ControlServer openControlSocket(ControlSettings settings) throws IOException {
+    ControlListener listener = injector.getInstance(ControlSocket.class).listen(settings);
+    ControlServer server = new ControlServer(listener, settings, executor, shell, VERSION, PROMPT);
+    control = server;
+    return server.start();
+  }
+
+  /** The control socket's server, or null when none is open. */
+  public ControlServer controlServer() {
+    return control;
+  }
+
+  /** How the prompt's and a script's {@code show_*} commands print: text or JSON lines. */
+  public void viewMode(ViewOutput.Mode mode) {
+    executor.localMode(mode);
   }
 
   public Injector injector() {
@@ -93,8 +129,16 @@ public final class HostApp implements AutoCloseable {
         injector.getInstance(HostConfig.class));
   }
 
-  /** Closes channels and restores every CPU; returns the restore failure or null. */
+  /**
+   * Closes the control socket (its clients first), lets a running command finish, then closes
+   * channels and restores every CPU; returns the restore failure or null.
+   */
   public String shutdown() {
+    ControlServer c = control;
+    if (c != null) {
+      c.close();
+    }
+    executor.close();
     return lifecycle.shutdown();
   }
 

@@ -1,9 +1,11 @@
 package io.vmpower.cli;
 
 import io.vmpower.core.BuildInfo;
+import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Option;
     footer = {
       "/tmp/powermonitor/{vm}.{n}: the channel sockets QEMU binds (--channel-dir).",
       "/run/vmpower/state.properties: the CPU settings to put back (--state-file, --restore).",
+      "/run/vmpower/control.sock: the control socket (--control-socket, --connect); the"
+          + " vmpower group may use it when the host is given --control-group vmpower.",
       "VMPOWER_JAVA_OPTS: options for the JVM after the launcher's, e.g."
           + " -Dvmpower.log.level=DEBUG.",
       "VMPOWER_CDS=0: start without the class-data sharing archive."
@@ -117,6 +121,64 @@ public final class HostOptions {
           "Where the CPU settings found at start are saved, before the first change (default:"
               + " /run/vmpower/state.properties; none with --sim).")
   Path stateFile;
+
+  @Option(
+      names = "--control-socket",
+      paramLabel = "PATH",
+      description =
+          "Open the control socket at PATH: clients (--connect) run vm_power> commands on this host."
+              + " With --connect: the socket to connect to.")
+  Path controlSocket;
+
+  @Option(
+      names = "--control-group",
+      paramLabel = "GROUP",
+      description =
+          "Members of GROUP (name or number) may use the control socket too (default: root only).")
+  String controlGroup;
+
+  @Option(
+      names = "--connect",
+      arity = "0..1",
+      paramLabel = "SOCKET",
+      fallbackValue = "",
+      description =
+          "Open the vm_power> shell on a running host through its control socket (default: "
+              + "/run/vmpower/control.sock).")
+  String connect;
+
+  @Option(
+      names = "-c",
+      paramLabel = "COMMAND",
+      description =
+          "With --connect: run COMMAND on the host and exit (repeat -c for more, run in order).")
+  List<String> commands;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print each show_* command's view as one line of JSON (see docs/control-protocol.md).")
+  boolean json;
+
+  /** The control socket's settings: the defaults with the options' path and group. */
+  public ControlSettings controlSettings() {
+    ControlSettings s = ControlSettings.defaults();
+    if (controlSocket != null) {
+      s = s.withPath(controlSocket);
+    }
+    if (controlGroup != null) {
+      s = s.withGroup(controlGroup);
+    }
+    return s;
+  }
+
+  /** The socket {@code --connect} uses: its value, else --control-socket, else the default. */
+  public Path connectPath() {
+    if (connect != null && !connect.isEmpty()) {
+      return Path.of(connect);
+    }
+    return controlSocket != null ? controlSocket : ControlSettings.DEFAULT_PATH;
+  }
 
   /** The default state file of the Linux HAL. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/vmpower/state.properties");

@@ -124,6 +124,54 @@ public final class SimulatedWorld implements AutoCloseable {
     return lastErr;
   }
 
+  /**
+   * Opens the host's control socket ({@code DIR/control.sock}), members of {@code group} allowed.
+   */
+  public Path openControlSocket(String group, long gid) {
+    io.vmpower.hal.sim.SimulatedControlSocket sockets = controlSockets();
+    sockets.defineGroup(group, gid);
+    Path socket = dir().resolve("control.sock");
+    try {
+      app()
+          .openControlSocket(
+              io.vmpower.core.config.ControlSettings.defaults().withPath(socket).withGroup(group));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return socket;
+  }
+
+  public io.vmpower.hal.sim.SimulatedControlSocket controlSockets() {
+    return (io.vmpower.hal.sim.SimulatedControlSocket)
+        app().injector().getInstance(io.vmpower.core.hal.ControlSocket.class);
+  }
+
+  /**
+   * Runs {@code vm-power-mgr ARGS} as a client would ({@code --connect ...}), connecting as {@code
+   * as}, and keeps its output and exit status as the last command's.
+   */
+  public int runClient(io.vmpower.core.hal.ControlPeer as, String... args) {
+    return runClientWithInput(as, "", args);
+  }
+
+  /** As {@link #runClient}, with {@code stdin} as its standard input (not a terminal). */
+  public int runClientWithInput(io.vmpower.core.hal.ControlPeer as, String stdin, String... args) {
+    controlSockets().clientIdentity(as);
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+    lastExit =
+        io.vmpower.cli.HostMain.run(
+            args,
+            new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8),
+            controlSockets());
+    lastOut = o.toString(java.nio.charset.StandardCharsets.UTF_8);
+    lastErr = e.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return lastExit;
+  }
+
   @Override
   public void close() {
     if (app != null) {

@@ -4,10 +4,12 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.hal.linux.libvirt.LibvirtHypervisor;
 import jakarta.inject.Singleton;
@@ -17,7 +19,8 @@ import java.nio.file.Path;
 
 /**
  * The real host: cpufreq through sysfs under {@code sysfsRoot}, libvirt at {@code libvirtUri},
- * AF_UNIX channel sockets on the JDK's epoll selector, and the system clock.
+ * AF_UNIX channel sockets on the JDK's epoll selector, the control socket (junixsocket) and the
+ * system clock.
  */
 public final class LinuxHalModule extends AbstractModule {
   private final Path sysfsRoot;
@@ -31,6 +34,7 @@ public final class LinuxHalModule extends AbstractModule {
   @Override
   protected void configure() {
     bind(Clock.class).toInstance(Clock.SYSTEM);
+    bind(ControlSocket.class).to(UnixControlSocket.class);
   }
 
   @Provides
