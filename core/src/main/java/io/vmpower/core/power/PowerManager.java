@@ -1,9 +1,12 @@
 package io.vmpower.core.power;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.metrics.HostTimers;
+import io.vmpower.core.metrics.LatencyRecorder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Scales physical CPUs through the {@link CpuFrequencies} backend, one CPU at a time under that
  * CPU's lock, so the CLI thread and the monitor can scale the same CPU at once without losing a
  * step. The allocation-free {@link #scale(int, ScaleOp)} and {@link #scaleAll(CpuSet, ScaleOp)}
- * serve guests; {@link #scaleReport} tells operators what changed.
+ * serve guests; {@link #scaleReport} tells operators what changed. Each frequency write's duration
+ * goes to the {@link HostTimers#frequencyWrites()} recorder.
  */
 @Singleton
 public final class PowerManager {
@@ -24,10 +28,21 @@ public final class PowerManager {
 
   private final CpuFrequencies cpus;
   private final ReentrantLock[] locks;
+  private final Clock clock;
+  private final LatencyRecorder writes;
+  private final boolean timed;
+
+  /** A power manager that times nothing. */
+  public PowerManager(CpuFrequencies cpus) {
+    this(cpus, Clock.SYSTEM, HostTimers.NONE);
+  }
 
   @Inject
-  public PowerManager(CpuFrequencies cpus) {
+  public PowerManager(CpuFrequencies cpus, Clock clock, HostTimers timers) {
     this.cpus = cpus;
+    this.clock = clock;
+    this.writes = timers.frequencyWrites();
+    this.timed = writes != LatencyRecorder.NONE;
     int n = Math.max(cpus.cpus().last(), cpus.offlineCpus().last()) + 1;
     this.locks = new ReentrantLock[Math.max(n, 0)];
     for (int i = 0; i < locks.length; i++) {
@@ -153,7 +168,7 @@ public final class PowerManager {
       return turboChanged ? ScaleOutcome.CHANGED : ScaleOutcome.UNCHANGED;
     }
     try {
-      cpus.setIndex(cpu, target);
+      write(cpu, target);
     } catch (FrequencyException e) {
       if (turboChanged) {
         revertTurbo(cpu, wantTurbo);
@@ -161,6 +176,20 @@ public final class PowerManager {
       throw e;
     }
     return ScaleOutcome.CHANGED;
+  }
+
+  /** Sets the index through the backend, timing the write. */
+  private void write(int cpu, int index) throws FrequencyException {
+    if (!timed) {
+      cpus.setIndex(cpu, index);
+      return;
+    }
+    long start = clock.nanoTime();
+    try {
+      cpus.setIndex(cpu, index);
+    } finally {
+      writes.record(clock.nanoTime() - start, 1);
+    }
   }
 
   private void revertTurbo(int cpu, boolean wanted) {
