@@ -12,6 +12,7 @@ import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -32,9 +33,19 @@ public final class HostApp implements AutoCloseable {
     this(config, StateFile.none(), hal, out, err);
   }
 
+  /** A host over {@code hal}, with {@code more} modules (e.g. the metrics' timers) added. */
   public HostApp(
-      HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
-    this.injector = Guice.createInjector(new CoreModule(config, stateFile), hal);
+      HostConfig config,
+      StateFile stateFile,
+      Module hal,
+      PrintWriter out,
+      PrintWriter err,
+      Module... more) {
+    List<Module> modules = new ArrayList<>();
+    modules.add(new CoreModule(config, stateFile));
+    modules.add(hal);
+    modules.addAll(List.of(more));
+    this.injector = Guice.createInjector(modules);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));

@@ -4,8 +4,10 @@ import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.util.Modules;
+import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.host.StateFile;
@@ -23,6 +25,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +72,13 @@ public final class HostMain {
     if (opts.restore) {
       return restore(opts, o, e);
     }
+    MetricsSettings metricsSettings;
+    try {
+      metricsSettings = opts.metrics();
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: --metrics-listen: " + ex.getMessage());
+      return 2;
+    }
     StateFile stateFile =
         opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
     List<AutoCloseable> extras = new ArrayList<>();
@@ -96,7 +106,11 @@ public final class HostMain {
         hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
       }
       HostConfig config = opts.config(dir);
-      app = new HostApp(config, stateFile, module, o, e);
+      HostMetrics metrics = metricsSettings.enabled() ? new HostMetrics(BuildVersion.get()) : null;
+      app =
+          metrics == null
+              ? new HostApp(config, stateFile, module, o, e)
+              : new HostApp(config, stateFile, module, o, e, metrics.module());
       extras.add(0, app);
       if (opts.simulated()) {
         SimulatedQemuSockets sockets =
@@ -108,6 +122,12 @@ public final class HostMain {
       } else {
         app.start();
         app.capabilityReport(hal).forEach(o::println);
+      }
+      if (metrics != null) {
+        extras.add(0, metrics);
+        metrics.collectFrom(app.injector());
+        InetSocketAddress at = startMetrics(metrics, metricsSettings);
+        o.println("Metrics: http://" + hostPort(at) + "/metrics");
       }
       o.println(
           stateFile.enabled()
@@ -166,6 +186,25 @@ public final class HostMain {
       return 1;
     }
     return code;
+  }
+
+  private static InetSocketAddress startMetrics(HostMetrics metrics, MetricsSettings settings)
+      throws IOException {
+    try {
+      return metrics.start(settings.address());
+    } catch (IOException ex) {
+      throw new IOException(
+          "the metrics endpoint cannot listen on "
+              + settings.address()
+              + ": "
+              + (ex.getMessage() == null ? ex.toString() : ex.getMessage()),
+          ex);
+    }
+  }
+
+  private static String hostPort(InetSocketAddress at) {
+    String host = at.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort();
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.vmpower.cli;
 
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -93,6 +94,19 @@ public final class HostOptions {
           "Where the CPU settings found at start are saved, before the first change (default:"
               + " /run/vmpower/state.properties; none with --sim).")
   Path stateFile;
+
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "ADDR:PORT",
+      description =
+          "Serve Prometheus metrics at http://ADDR:PORT/metrics (:PORT alone: loopback,"
+              + " 127.0.0.1). Default: no endpoint.")
+  String metricsListen;
+
+  /** The metrics endpoint's settings (off unless --metrics-listen is given). */
+  public MetricsSettings metrics() {
+    return metricsListen == null ? MetricsSettings.OFF : new MetricsSettings(metricsListen);
+  }
 
   /** The default state file of the Linux HAL. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/vmpower/state.properties");

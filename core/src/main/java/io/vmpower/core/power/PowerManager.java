@@ -28,6 +28,10 @@ public final class PowerManager {
 
   private final CpuFrequencies cpus;
   private final ReentrantLock[] locks;
+
+  /** Per CPU, the index this power manager last set (-1: none yet); guarded by the CPU's lock. */
+  private final int[] lastSet;
+
   private final Clock clock;
   private final LatencyRecorder writes;
   private final boolean timed;
@@ -45,8 +49,10 @@ public final class PowerManager {
     this.timed = writes != LatencyRecorder.NONE;
     int n = Math.max(cpus.cpus().last(), cpus.offlineCpus().last()) + 1;
     this.locks = new ReentrantLock[Math.max(n, 0)];
+    this.lastSet = new int[locks.length];
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
+      lastSet[i] = -1;
     }
   }
 
@@ -132,6 +138,24 @@ public final class PowerManager {
     }
   }
 
+  /**
+   * The frequency in kHz this power manager last set on {@code cpu} (whoever asked: guest or
+   * operator), or -1 when it has set none or the CPU is not controlled.
+   */
+  public long lastSetKhz(int cpu) {
+    if (!controls(cpu)) {
+      return -1;
+    }
+    ReentrantLock lock = locks[cpu];
+    lock.lock();
+    try {
+      int index = lastSet[cpu];
+      return index < 0 ? -1 : cpus.table(cpu).get(index);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Why {@code cpu} cannot be scaled, for messages. */
   public String describeMissing(int cpu) {
     if (cpus.offlineCpus().contains(cpu)) {
@@ -182,14 +206,15 @@ public final class PowerManager {
   private void write(int cpu, int index) throws FrequencyException {
     if (!timed) {
       cpus.setIndex(cpu, index);
-      return;
+    } else {
+      long start = clock.nanoTime();
+      try {
+        cpus.setIndex(cpu, index);
+      } finally {
+        writes.record(clock.nanoTime() - start, 1);
+      }
     }
-    long start = clock.nanoTime();
-    try {
-      cpus.setIndex(cpu, index);
-    } finally {
-      writes.record(clock.nanoTime() - start, 1);
-    }
+    lastSet[cpu] = index;
   }
 
   private void revertTurbo(int cpu, boolean wanted) {
