@@ -49,6 +49,8 @@ public final class HostApp implements AutoCloseable {
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
+    // commands of their own concern, in classes of their own
+    commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
     this.shell = new ShellRunner(commandLine, PROMPT);
     commandLine.setParameterExceptionHandler(
         new HostParameterErrors(commandLine.getParameterExceptionHandler()));

@@ -3,9 +3,11 @@ package io.vmpower.cli;
 import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
 import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.cli.shell.ShellRunner;
+import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.hal.ChannelTransport;
@@ -73,12 +75,24 @@ public final class HostMain {
       return restore(opts, o, e);
     }
     MetricsSettings metricsSettings;
+    DriftSettings driftSettings;
     try {
       metricsSettings = opts.metrics();
     } catch (IllegalArgumentException ex) {
       e.println("Error: --metrics-listen: " + ex.getMessage());
       return 2;
     }
+    try {
+      driftSettings = opts.drift();
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: " + ex.getMessage());
+      return 2;
+    }
+    Module drift =
+        binder ->
+            OptionalBinder.newOptionalBinder(binder, DriftSettings.class)
+                .setBinding()
+                .toInstance(driftSettings);
     StateFile stateFile =
         opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
     List<AutoCloseable> extras = new ArrayList<>();
@@ -109,8 +123,8 @@ public final class HostMain {
       HostMetrics metrics = metricsSettings.enabled() ? new HostMetrics(BuildVersion.get()) : null;
       app =
           metrics == null
-              ? new HostApp(config, stateFile, module, o, e)
-              : new HostApp(config, stateFile, module, o, e, metrics.module());
+              ? new HostApp(config, stateFile, module, o, e, drift)
+              : new HostApp(config, stateFile, module, o, e, drift, metrics.module());
       extras.add(0, app);
       if (opts.simulated()) {
         SimulatedQemuSockets sockets =

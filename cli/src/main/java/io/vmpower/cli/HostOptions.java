@@ -1,5 +1,6 @@
 package io.vmpower.cli;
 
+import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.wire.WireFormat;
@@ -102,6 +103,50 @@ public final class HostOptions {
           "Serve Prometheus metrics at http://ADDR:PORT/metrics (:PORT alone: loopback,"
               + " 127.0.0.1). Default: no endpoint.")
   String metricsListen;
+
+  @Option(
+      names = "--drift-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description =
+          "How often to check that the CPU settings vmpower manages still hold what it wrote"
+              + " (0: never; verify still works). Default: ${DEFAULT-VALUE}.")
+  String driftInterval;
+
+  @Option(
+      names = "--drift-action",
+      paramLabel = "adopt|reapply",
+      defaultValue = "adopt",
+      description =
+          "What to do about a setting changed by someone else: adopt it as vmpower's own, or"
+              + " reapply vmpower's value. Default: ${DEFAULT-VALUE}.")
+  String driftAction;
+
+  /** The drift check's settings from --drift-interval and --drift-action. */
+  public DriftSettings drift() {
+    java.math.BigDecimal seconds;
+    try {
+      seconds = new java.math.BigDecimal(driftInterval);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--drift-interval: '" + driftInterval + "' is not a number of seconds (e.g. 10, 0.5, 0)");
+    }
+    if (seconds.signum() < 0 || seconds.compareTo(java.math.BigDecimal.valueOf(86_400)) > 0) {
+      throw new IllegalArgumentException(
+          "--drift-interval: " + driftInterval + " is out of range: 0 (off) to 86400 seconds");
+    }
+    java.time.Duration interval =
+        java.time.Duration.ofMillis(seconds.movePointRight(3).longValue());
+    try {
+      return new DriftSettings(interval, DriftSettings.Action.parse(driftAction));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          (e.getMessage().startsWith("unknown drift action")
+                  ? "--drift-action: "
+                  : "--drift-interval: ")
+              + e.getMessage());
+    }
+  }
 
   /** The metrics endpoint's settings (off unless --metrics-listen is given). */
   public MetricsSettings metrics() {

@@ -40,6 +40,25 @@ class HostMainMetricsTest {
   }
 
   @Test
+  void badDriftOptionsAreRefusedWithWhatIsAccepted() {
+    assertEquals(2, run("", "--sim", "--drift-interval", "soon"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .contains("Error: --drift-interval: 'soon' is not a number of seconds"),
+        err::toString);
+    err.reset();
+    assertEquals(2, run("", "--sim", "--drift-interval", "0.01"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8).contains("0 (off) or at least 100 ms"), err::toString);
+    err.reset();
+    assertEquals(2, run("", "--sim", "--drift-action", "ignore"));
+    assertTrue(
+        err.toString(StandardCharsets.UTF_8)
+            .contains("Error: --drift-action: unknown drift action 'ignore': use adopt or reapply"),
+        err::toString);
+  }
+
+  @Test
   void theEndpointIsReportedAtStart() {
     int code = run("quit\n", "--sim", "--channel-dir", dir.toString(), "--metrics-listen", ":0");
     assertEquals(0, code, err::toString);

@@ -2,6 +2,7 @@ package io.vmpower.core;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.OptionalBinder;
+import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.host.StateFile;
 import io.vmpower.core.metrics.HostTimers;
@@ -11,7 +12,8 @@ import io.vmpower.core.metrics.HostTimers;
  * just-in-time singletons) and the host's settings. A HAL module must bind {@code CpuFrequencies},
  * {@code Hypervisor}, {@code ChannelTransport} and {@code Clock}. {@link HostTimers} default to
  * recording nothing; a metrics module sets them with {@code
- * OptionalBinder.newOptionalBinder(binder, HostTimers.class).setBinding()}.
+ * OptionalBinder.newOptionalBinder(binder, HostTimers.class).setBinding()}; {@link DriftSettings}
+ * default to {@link DriftSettings#DEFAULTS} and are set the same way.
  */
 public final class CoreModule extends AbstractModule {
   private final HostConfig config;
@@ -34,5 +36,8 @@ public final class CoreModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), HostTimers.class)
         .setDefault()
         .toInstance(HostTimers.NONE);
+    OptionalBinder.newOptionalBinder(binder(), DriftSettings.class)
+        .setDefault()
+        .toInstance(DriftSettings.DEFAULTS);
   }
 }

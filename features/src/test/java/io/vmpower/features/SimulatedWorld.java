@@ -69,9 +69,11 @@ public final class SimulatedWorld implements AutoCloseable {
    * Starts the host over the built-in scenario with the Prometheus metrics endpoint on loopback (a
    * free port), as {@code --metrics-listen 127.0.0.1:0} does.
    */
-  public void startWithMetrics() {
+  public void startWithMetrics(com.google.inject.Module... more) {
     metrics = new HostMetrics("features-test");
-    start(null, null, metrics.module());
+    com.google.inject.Module[] all = java.util.Arrays.copyOf(more, more.length + 1);
+    all[more.length] = metrics.module();
+    start(null, null, all);
     metrics.collectFrom(app.injector());
     try {
       metricsAddress = metrics.start(new MetricsSettings.Address("127.0.0.1", 0));

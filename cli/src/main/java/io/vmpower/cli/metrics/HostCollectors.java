@@ -4,6 +4,7 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.drift.DriftCheck;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyTable;
 import io.vmpower.core.power.PowerManager;
@@ -29,9 +30,35 @@ final class HostCollectors {
 
   private HostCollectors() {}
 
-  static void register(PrometheusRegistry registry, VmRegistry vms, PowerManager power) {
+  static void register(
+      PrometheusRegistry registry, VmRegistry vms, PowerManager power, DriftCheck drift) {
     channels(registry, vms);
     cpus(registry, power);
+    drift(registry, drift);
+  }
+
+  private static void drift(PrometheusRegistry registry, DriftCheck drift) {
+    CounterWithCallback.builder()
+        .name("vmpower_drift")
+        .help(
+            "Times the drift check found a CPU setting vmpower manages changed by someone else"
+                + " (cpu=\"host\" for a host-wide one); each is then adopted or re-applied")
+        .labelNames("cpu", "setting")
+        .callback(
+            cb ->
+                drift
+                    .counts()
+                    .forEach(
+                        (key, n) -> {
+                          int slash = key.indexOf('/');
+                          cb.call(n, key.substring(0, slash), key.substring(slash + 1));
+                        }))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("vmpower_drift_checks")
+        .help("Times the drift check's timer ran")
+        .callback(cb -> cb.call(drift.checks()))
+        .register(registry);
   }
 
   private static void channels(PrometheusRegistry registry, VmRegistry vms) {

@@ -9,6 +9,7 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.drift.DriftCheck;
 import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.vm.VmRegistry;
@@ -53,7 +54,10 @@ public final class HostMetrics implements AutoCloseable {
   /** Adds the metrics read at scrape time from the host assembled by {@code injector}. */
   public HostMetrics collectFrom(Injector injector) {
     HostCollectors.register(
-        registry, injector.getInstance(VmRegistry.class), injector.getInstance(PowerManager.class));
+        registry,
+        injector.getInstance(VmRegistry.class),
+        injector.getInstance(PowerManager.class),
+        injector.getInstance(DriftCheck.class));
     return this;
   }
 

@@ -1,5 +1,6 @@
 package io.vmpower.core.host;
 
+import io.vmpower.core.drift.DriftMonitor;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.Hypervisor;
@@ -15,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the host (hypervisor events, the monitor thread) and shuts it down: channels closed, every
- * CPU's original frequency settings restored, the hypervisor connection closed. Shutdown runs once,
- * whichever of quit, end of input or a signal comes first.
+ * Starts the host (hypervisor events, the monitor thread, the drift check's timer) and shuts it
+ * down: the drift timer stopped, channels closed, every CPU's original frequency settings restored,
+ * the hypervisor connection closed. Shutdown runs once, whichever of quit, end of input or a signal
+ * comes first.
  */
 @Singleton
 public final class HostLifecycle implements AutoCloseable {
@@ -28,6 +30,7 @@ public final class HostLifecycle implements AutoCloseable {
   private final CpuFrequencies frequencies;
   private final Hypervisor hypervisor;
   private final StateFile stateFile;
+  private final DriftMonitor drift;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stateSaved;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -39,8 +42,10 @@ public final class HostLifecycle implements AutoCloseable {
       ChannelMonitor monitor,
       CpuFrequencies frequencies,
       Hypervisor hypervisor,
-      StateFile stateFile) {
+      StateFile stateFile,
+      DriftMonitor drift) {
     this.sync = sync;
+    this.drift = drift;
     this.monitor = monitor;
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
@@ -57,6 +62,7 @@ public final class HostLifecycle implements AutoCloseable {
       saveState();
       sync.start();
       monitor.start();
+      drift.start();
     }
   }
 
@@ -119,6 +125,7 @@ public final class HostLifecycle implements AutoCloseable {
       return null;
     }
     String failure = null;
+    drift.close();
     try {
       monitor.close();
     } catch (RuntimeException e) {

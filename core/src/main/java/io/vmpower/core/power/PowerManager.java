@@ -156,6 +156,20 @@ public final class PowerManager {
     }
   }
 
+  /** Runs {@code action} holding {@code cpu}'s lock, so no scale of that CPU runs meanwhile. */
+  public void locked(int cpu, Runnable action) {
+    if (!controls(cpu)) {
+      throw new IllegalArgumentException(describeMissing(cpu));
+    }
+    ReentrantLock lock = locks[cpu];
+    lock.lock();
+    try {
+      action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Why {@code cpu} cannot be scaled, for messages. */
   public String describeMissing(int cpu) {
     if (cpus.offlineCpus().contains(cpu)) {

@@ -176,6 +176,33 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   /**
+   * Someone else sets {@code cpu}'s frequency (an operator's {@code echo} to {@code
+   * scaling_setspeed}): not a write of the HAL, so not logged as one; the drift check sees it.
+   *
+   * @throws IllegalArgumentException when {@code khz} is not an entry of the CPU's table
+   */
+  public void setFrequencyExternally(int cpu, long khz) {
+    locked(
+        () -> {
+          SimulatedCpus.Cpu c = cpus.get(cpu);
+          int index = c.table.indexOf(khz);
+          if (index < 0) {
+            throw new IllegalArgumentException(
+                khz + " kHz is not in cpu" + cpu + "'s table (" + c.table + ")");
+          }
+          c.index = index;
+        });
+  }
+
+  /** Someone else switches {@code cpu}'s governor (the drift check sees it). */
+  public void setGovernorExternally(int cpu, String governor) {
+    if (governor == null || governor.isBlank()) {
+      throw new IllegalArgumentException("give a governor name, e.g. ondemand");
+    }
+    locked(() -> cpus.get(cpu).governor = governor);
+  }
+
+  /**
    * Makes the hypervisor unreachable (its calls throw HypervisorException, listeners get {@link
    * HypervisorEvent.ConnectionLost}) or reachable again ({@link
    * HypervisorEvent.ConnectionRestored}). Nothing happens when it is already so.
