@@ -3,17 +3,20 @@ package io.vmpower.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.core.config.DriftSettings;
+import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.host.StateFile;
 import io.vmpower.core.metrics.HostTimers;
 
 /**
  * Binds the domain: registry, power manager, dispatcher, monitor, the host's commands (all
  * just-in-time singletons) and the host's settings. A HAL module must bind {@code CpuFrequencies},
- * {@code Hypervisor}, {@code ChannelTransport} and {@code Clock}. {@link HostTimers} default to
- * recording nothing; a metrics module sets them with {@code
- * OptionalBinder.newOptionalBinder(binder, HostTimers.class).setBinding()}; {@link DriftSettings}
- * default to {@link DriftSettings#DEFAULTS} and are set the same way.
+ * {@code Hypervisor}, {@code ChannelTransport} and {@code Clock}; it may set {@code EnergyCounters}
+ * (default: none) through {@code OptionalBinder}. {@link HostTimers} default to recording nothing;
+ * a metrics module sets them with {@code OptionalBinder.newOptionalBinder(binder,
+ * HostTimers.class).setBinding()}; {@link DriftSettings} default to {@link DriftSettings#DEFAULTS}
+ * and are set the same way.
  */
 public final class CoreModule extends AbstractModule {
   private final HostConfig config;
@@ -39,5 +42,11 @@ public final class CoreModule extends AbstractModule {
     OptionalBinder.newOptionalBinder(binder(), DriftSettings.class)
         .setDefault()
         .toInstance(DriftSettings.DEFAULTS);
+    OptionalBinder.newOptionalBinder(binder(), EnergySettings.class)
+        .setDefault()
+        .toInstance(EnergySettings.DEFAULTS);
+    OptionalBinder.newOptionalBinder(binder(), EnergyCounters.class)
+        .setDefault()
+        .toInstance(EnergyCounters.NONE);
   }
 }

@@ -1,6 +1,7 @@
 package io.vmpower.core.host;
 
 import io.vmpower.core.drift.DriftMonitor;
+import io.vmpower.core.energy.EnergySampler;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.Hypervisor;
@@ -31,6 +32,7 @@ public final class HostLifecycle implements AutoCloseable {
   private final Hypervisor hypervisor;
   private final StateFile stateFile;
   private final DriftMonitor drift;
+  private final EnergySampler energy;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stateSaved;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -43,9 +45,11 @@ public final class HostLifecycle implements AutoCloseable {
       CpuFrequencies frequencies,
       Hypervisor hypervisor,
       StateFile stateFile,
-      DriftMonitor drift) {
+      DriftMonitor drift,
+      EnergySampler energy) {
     this.sync = sync;
     this.drift = drift;
+    this.energy = energy;
     this.monitor = monitor;
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
@@ -63,6 +67,7 @@ public final class HostLifecycle implements AutoCloseable {
       sync.start();
       monitor.start();
       drift.start();
+      energy.start();
     }
   }
 
@@ -126,6 +131,7 @@ public final class HostLifecycle implements AutoCloseable {
     }
     String failure = null;
     drift.close();
+    energy.close();
     try {
       monitor.close();
     } catch (RuntimeException e) {

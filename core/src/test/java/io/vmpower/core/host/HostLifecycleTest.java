@@ -46,7 +46,10 @@ class HostLifecycleTest {
           hw,
           hypervisor,
           StateFile.none(),
-          drift);
+          drift,
+          new io.vmpower.core.energy.EnergySampler(
+              new io.vmpower.core.energy.EnergyMeter(io.vmpower.core.hal.EnergyCounters.NONE),
+              io.vmpower.core.config.EnergySettings.DEFAULTS));
 
   @Test
   void shutdownRestoresEveryCpuOnce() {
