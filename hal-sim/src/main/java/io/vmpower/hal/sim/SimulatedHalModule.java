@@ -3,9 +3,11 @@ package io.vmpower.hal.sim;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import java.nio.file.Path;
 
@@ -28,6 +30,9 @@ public final class SimulatedHalModule extends AbstractModule {
   protected void configure() {
     bind(SimulatedHost.class).toInstance(host);
     bind(Clock.class).toInstance(host.clock());
+    OptionalBinder.newOptionalBinder(binder(), EnergyCounters.class)
+        .setBinding()
+        .toInstance(new SimulatedEnergyCounters(host));
   }
 
   @Provides
