@@ -8,6 +8,7 @@ import io.vmpower.core.CoreModule;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
@@ -51,6 +52,7 @@ public final class HostApp implements AutoCloseable {
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
     // commands of their own concern, in classes of their own
     commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
+    commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
     this.shell = new ShellRunner(commandLine, PROMPT);
     commandLine.setParameterExceptionHandler(
         new HostParameterErrors(commandLine.getParameterExceptionHandler()));
@@ -103,7 +105,8 @@ public final class HostApp implements AutoCloseable {
         injector.getInstance(CpuFrequencies.class),
         injector.getInstance(Hypervisor.class),
         injector.getInstance(ChannelTransport.class),
-        injector.getInstance(HostConfig.class));
+        injector.getInstance(HostConfig.class),
+        injector.getInstance(EnergyCounters.class));
   }
 
   /** Closes channels and restores every CPU; returns the restore failure or null. */

@@ -8,6 +8,7 @@ import com.google.inject.util.Modules;
 import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.config.DriftSettings;
+import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.hal.ChannelTransport;
@@ -82,17 +83,23 @@ public final class HostMain {
       e.println("Error: --metrics-listen: " + ex.getMessage());
       return 2;
     }
+    EnergySettings energySettings;
     try {
       driftSettings = opts.drift();
+      energySettings = opts.energy();
     } catch (IllegalArgumentException ex) {
       e.println("Error: " + ex.getMessage());
       return 2;
     }
     Module drift =
-        binder ->
-            OptionalBinder.newOptionalBinder(binder, DriftSettings.class)
-                .setBinding()
-                .toInstance(driftSettings);
+        binder -> {
+          OptionalBinder.newOptionalBinder(binder, DriftSettings.class)
+              .setBinding()
+              .toInstance(driftSettings);
+          OptionalBinder.newOptionalBinder(binder, EnergySettings.class)
+              .setBinding()
+              .toInstance(energySettings);
+        };
     StateFile stateFile =
         opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
     List<AutoCloseable> extras = new ArrayList<>();

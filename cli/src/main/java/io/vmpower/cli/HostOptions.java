@@ -1,6 +1,7 @@
 package io.vmpower.cli;
 
 import io.vmpower.core.config.DriftSettings;
+import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.wire.WireFormat;
@@ -122,21 +123,46 @@ public final class HostOptions {
               + " reapply vmpower's value. Default: ${DEFAULT-VALUE}.")
   String driftAction;
 
-  /** The drift check's settings from --drift-interval and --drift-action. */
-  public DriftSettings drift() {
+  @Option(
+      names = "--energy-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "How often to sample the energy counters, so no counter wrap is missed (0: only when"
+              + " show_energy runs or Prometheus scrapes). Default: ${DEFAULT-VALUE}.")
+  String energyInterval;
+
+  /** The energy sampling settings from --energy-interval. */
+  public EnergySettings energy() {
+    try {
+      return new EnergySettings(seconds("--energy-interval", energyInterval));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage().startsWith("--")
+              ? e.getMessage()
+              : "--energy-interval: " + e.getMessage());
+    }
+  }
+
+  /** A number of seconds (decimals allowed), 0 to one day, as a duration in ms. */
+  private static java.time.Duration seconds(String option, String text) {
     java.math.BigDecimal seconds;
     try {
-      seconds = new java.math.BigDecimal(driftInterval);
+      seconds = new java.math.BigDecimal(text);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "--drift-interval: '" + driftInterval + "' is not a number of seconds (e.g. 10, 0.5, 0)");
+          option + ": '" + text + "' is not a number of seconds (e.g. 10, 0.5, 0)");
     }
     if (seconds.signum() < 0 || seconds.compareTo(java.math.BigDecimal.valueOf(86_400)) > 0) {
       throw new IllegalArgumentException(
-          "--drift-interval: " + driftInterval + " is out of range: 0 (off) to 86400 seconds");
+          option + ": " + text + " is out of range: 0 (off) to 86400 seconds");
     }
-    java.time.Duration interval =
-        java.time.Duration.ofMillis(seconds.movePointRight(3).longValue());
+    return java.time.Duration.ofMillis(seconds.movePointRight(3).longValue());
+  }
+
+  /** The drift check's settings from --drift-interval and --drift-action. */
+  public DriftSettings drift() {
+    java.time.Duration interval = seconds("--drift-interval", driftInterval);
     try {
       return new DriftSettings(interval, DriftSettings.Action.parse(driftAction));
     } catch (IllegalArgumentException e) {

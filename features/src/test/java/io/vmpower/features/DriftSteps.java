@@ -41,6 +41,11 @@ public final class DriftSteps {
     world.host().setGovernorExternally(cpu, governor);
   }
 
+  @Given("pCPU {int} is busy {int}% of the time")
+  public void busy(int cpu, int percent) {
+    world.host().setCpuBusy(cpu, percent / 100.0);
+  }
+
   @When("the drift check runs")
   public void check() {
     world.app().injector().getInstance(DriftCheck.class).check();

@@ -49,7 +49,7 @@ public final class MetricsSteps {
   public void metricIs(String series, double value) {
     String key = Exposition.key(series);
     assertTrue(samples.containsKey(key), () -> key + " is not exposed; exposed:\n" + near(key));
-    assertEquals(value, samples.get(key), 1e-9, key);
+    assertEquals(value, samples.get(key), 1e-5, key + " (to the microjoule for energy)");
   }
 
   @Then("the metric {string} is absent")

@@ -5,7 +5,9 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.drift.DriftCheck;
+import io.vmpower.core.energy.EnergyMeter;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyZone;
 import io.vmpower.core.hal.FrequencyTable;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.vm.Channel;
@@ -31,10 +33,66 @@ final class HostCollectors {
   private HostCollectors() {}
 
   static void register(
-      PrometheusRegistry registry, VmRegistry vms, PowerManager power, DriftCheck drift) {
+      PrometheusRegistry registry,
+      VmRegistry vms,
+      PowerManager power,
+      DriftCheck drift,
+      EnergyMeter energy) {
     channels(registry, vms);
     cpus(registry, power);
     drift(registry, drift);
+    energy(registry, energy);
+  }
+
+  private static void energy(PrometheusRegistry registry, EnergyMeter meter) {
+    if (meter.zones().isEmpty()) {
+      return;
+    }
+    CounterWithCallback.builder()
+        .name("vmpower_energy_zone_joules")
+        .help(
+            "Energy counted by a RAPL zone since vmpower started (wraps handled), by zone id, name"
+                + " and kind (package, core, uncore, dram, platform)")
+        .labelNames("zone", "name", "kind")
+        .callback(
+            cb -> {
+              meter.sample();
+              for (EnergyMeter.ZoneTotal t : meter.totals()) {
+                cb.call(
+                    t.joules(),
+                    t.zone().id(),
+                    t.zone().name(),
+                    t.zone().kind().name().toLowerCase(Locale.ROOT));
+              }
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("vmpower_package_energy_joules")
+        .help("Energy of each CPU package (socket) since vmpower started, all its dies summed")
+        .labelNames("package")
+        .callback(
+            cb -> {
+              meter.sample();
+              java.util.Map<Integer, Double> byPackage = new java.util.TreeMap<>();
+              for (EnergyMeter.ZoneTotal t : meter.totals()) {
+                if (t.zone().kind() == EnergyZone.Kind.PACKAGE) {
+                  byPackage.merge(t.zone().packageId(), t.joules(), Double::sum);
+                }
+              }
+              byPackage.forEach((p, j) -> cb.call(j, Integer.toString(p)));
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("vmpower_energy_zone_readable")
+        .help("1 when the zone's counter could be read at the last sample, 0 when not")
+        .labelNames("zone", "name")
+        .callback(
+            cb -> {
+              for (EnergyMeter.ZoneTotal t : meter.totals()) {
+                cb.call(t.lastError() == null ? 1 : 0, t.zone().id(), t.zone().name());
+              }
+            })
+        .register(registry);
   }
 
   private static void drift(PrometheusRegistry registry, DriftCheck drift) {

@@ -10,6 +10,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.drift.DriftCheck;
+import io.vmpower.core.energy.EnergyMeter;
 import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.vm.VmRegistry;
@@ -57,7 +58,8 @@ public final class HostMetrics implements AutoCloseable {
         registry,
         injector.getInstance(VmRegistry.class),
         injector.getInstance(PowerManager.class),
-        injector.getInstance(DriftCheck.class));
+        injector.getInstance(DriftCheck.class),
+        injector.getInstance(EnergyMeter.class));
     return this;
   }
 

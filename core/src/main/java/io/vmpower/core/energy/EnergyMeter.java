@@ -99,4 +99,22 @@ public final class EnergyMeter {
   public List<EnergyZone> zones() {
     return zones;
   }
+
+  /** Samples now and reports every zone ({@code show_energy}). */
+  public EnergyReport report() {
+    sample();
+    List<EnergyReport.Zone> out = new ArrayList<>();
+    for (ZoneTotal t : totals()) {
+      EnergyZone z = t.zone();
+      out.add(
+          new EnergyReport.Zone(
+              z.id(),
+              z.name(),
+              z.kind().name().toLowerCase(java.util.Locale.ROOT),
+              z.packageId(),
+              t.joules(),
+              t.lastError()));
+    }
+    return new EnergyReport(description(), out);
+  }
 }
