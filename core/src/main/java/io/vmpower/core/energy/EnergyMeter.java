@@ -36,6 +36,7 @@ public final class EnergyMeter {
   private final long[] previous;
   private final boolean[] seen;
   private final long[] totals;
+  private final long[] pending;
   private final String[] errors;
 
   @Inject
@@ -46,6 +47,7 @@ public final class EnergyMeter {
     this.previous = new long[n];
     this.seen = new boolean[n];
     this.totals = new long[n];
+    this.pending = new long[n];
     this.errors = new String[n];
     for (int i = 0; i < n; i++) {
       errors[i] = zones.get(i).problem();
@@ -72,7 +74,9 @@ public final class EnergyMeter {
       }
       errors[i] = null;
       if (seen[i]) {
-        totals[i] += delta(previous[i], now, z.rangeMicrojoules());
+        long d = delta(previous[i], now, z.rangeMicrojoules());
+        totals[i] += d;
+        pending[i] += d;
       }
       previous[i] = now;
       seen[i] = true;
@@ -85,6 +89,16 @@ public final class EnergyMeter {
       return now - before;
     }
     return range > 0 ? range - before + now : now;
+  }
+
+  /**
+   * What each zone counted since the last call (all samples in between, whoever took them: the
+   * timer, a scrape, show_energy), in µJ, by zone index; for the per-VM attribution.
+   */
+  public synchronized long[] takePending() {
+    long[] out = pending.clone();
+    java.util.Arrays.fill(pending, 0);
+    return out;
   }
 
   /** Every zone with its total so far (as of the last sample). */

@@ -36,6 +36,15 @@ public final class PowerManager {
   private final LatencyRecorder writes;
   private final boolean timed;
 
+  /** Per CPU, the relative power of each table index (see {@link PowerWeight}). */
+  private final double[][] weights;
+
+  // per CPU, guarded by its lock: ∫ weight dt in weight-nanoseconds up to weightSince
+  private final double[] weightIntegral;
+  private final long[] weightSince;
+  private final double[] weightNow;
+  private volatile boolean trackWeights;
+
   /** A power manager that times nothing. */
   public PowerManager(CpuFrequencies cpus) {
     this(cpus, Clock.SYSTEM, HostTimers.NONE);
@@ -50,6 +59,10 @@ public final class PowerManager {
     int n = Math.max(cpus.cpus().last(), cpus.offlineCpus().last()) + 1;
     this.locks = new ReentrantLock[Math.max(n, 0)];
     this.lastSet = new int[locks.length];
+    this.weights = new double[locks.length][];
+    this.weightIntegral = new double[locks.length];
+    this.weightSince = new long[locks.length];
+    this.weightNow = new double[locks.length];
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
       lastSet[i] = -1;
@@ -229,6 +242,57 @@ public final class PowerManager {
       }
     }
     lastSet[cpu] = index;
+    if (trackWeights) {
+      long now = clock.nanoTime();
+      weightIntegral[cpu] += weightNow[cpu] * (now - weightSince[cpu]);
+      weightSince[cpu] = now;
+      weightNow[cpu] = weights[cpu][index];
+    }
+  }
+
+  /**
+   * From now on, keeps per CPU the integral over time of the relative power of the frequency it is
+   * at ({@link PowerWeight}), advanced at each frequency write this power manager makes; read by
+   * {@link #weightIntegral(int)} for the per-VM energy attribution. Idempotent.
+   */
+  public void trackWeights() {
+    if (trackWeights) {
+      return;
+    }
+    CpuSet all = cpus.cpus();
+    for (int cpu = all.first(); cpu >= 0; cpu = all.next(cpu + 1)) {
+      ReentrantLock lock = locks[cpu];
+      lock.lock();
+      try {
+        FrequencyTable t = cpus.table(cpu);
+        weights[cpu] = PowerWeight.of(t);
+        weightSince[cpu] = clock.nanoTime();
+        weightNow[cpu] = weights[cpu][cpus.currentIndex(cpu)];
+      } finally {
+        lock.unlock();
+      }
+    }
+    trackWeights = true;
+  }
+
+  /**
+   * ∫ w(f(t)) dt of {@code cpu} since {@link #trackWeights()}, in weight-nanoseconds, up to now; 0
+   * when not tracked.
+   */
+  public double weightIntegral(int cpu) {
+    if (!trackWeights || !controls(cpu) || weights[cpu] == null) {
+      return 0;
+    }
+    ReentrantLock lock = locks[cpu];
+    lock.lock();
+    try {
+      long now = clock.nanoTime();
+      weightIntegral[cpu] += weightNow[cpu] * (now - weightSince[cpu]);
+      weightSince[cpu] = now;
+      return weightIntegral[cpu];
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void revertTurbo(int cpu, boolean wanted) {
