@@ -94,6 +94,9 @@ public final class EnergyAttribution {
     }
     packageDelta.forEach(
         (pkg, micro) -> {
+          if (micro == 0) {
+            return;
+          }
           double joules = micro / 1e6;
           Map<String, Double> weights = byPackage.getOrDefault(pkg, Map.of());
           double total = weights.values().stream().mapToDouble(Double::doubleValue).sum();
