@@ -41,6 +41,7 @@ Feature: Settings changed behind vmpower's back are noticed (drift), like tuned-
     And Prometheus scrapes the host
     Then the metric "vmpower_drift_total{cpu=\"2\",setting=\"scaling_setspeed\"}" is 1
     And the metric "vmpower_drift_checks_total" is 1
+    And the metric "vmpower_cpu_set_frequency_hertz{cpu=\"2\"}" is 1800000000
     When I run "verify" on the host
     Then the command succeeds
     When the guest of vm1 on channel 0 asks to scale down vCPU 0

@@ -98,7 +98,14 @@ public final class DriftCheck {
       return "reported (cannot read it)";
     }
     if (settings.action() == DriftSettings.Action.ADOPT) {
-      locked(s.cpu(), () -> f.adopt(s));
+      locked(
+          s.cpu(),
+          () -> {
+            f.adopt(s);
+            if (s.cpu() >= 0) {
+              power.adoptCurrent(s.cpu());
+            }
+          });
       return "adopted";
     }
     String[] failure = new String[1];

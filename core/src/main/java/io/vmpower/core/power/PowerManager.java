@@ -169,6 +169,17 @@ public final class PowerManager {
     }
   }
 
+  /**
+   * Takes the frequency {@code cpu} is at now as the one this power manager last set (after the
+   * drift check adopted a frequency set from outside). Call holding the CPU's lock ({@link
+   * #locked}).
+   */
+  public void adoptCurrent(int cpu) {
+    if (controls(cpu) && lastSet[cpu] >= 0) {
+      lastSet[cpu] = cpus.currentIndex(cpu);
+    }
+  }
+
   /** Runs {@code action} holding {@code cpu}'s lock, so no scale of that CPU runs meanwhile. */
   public void locked(int cpu, Runnable action) {
     if (!controls(cpu)) {
