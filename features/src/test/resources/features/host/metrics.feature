@@ -24,6 +24,7 @@ Feature: Operators watch the host from Prometheus
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"answered\"}" is 0
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"1\",outcome=\"acked\"}" is absent
     And the metric "vmpower_request_duration_seconds_count" is 4
+    And the metric "vmpower_request_duration_seconds_bucket{le=\"+Inf\"}" is 4
     And the exposition has a histogram named "vmpower_request_duration_seconds"
     And the metric "vmpower_frequency_write_duration_seconds_count" is 1
 
