@@ -13,11 +13,13 @@ import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.ControlListener;
 import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -45,12 +47,25 @@ public final class HostApp implements AutoCloseable {
     this(config, StateFile.none(), hal, out, err);
   }
 
+  /** A host over {@code hal}, with {@code more} modules (e.g. the metrics' timers) added. */
   public HostApp(
-      HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
-    this.injector = Guice.createInjector(new CoreModule(config, stateFile), hal);
+      HostConfig config,
+      StateFile stateFile,
+      Module hal,
+      PrintWriter out,
+      PrintWriter err,
+      Module... more) {
+    List<Module> modules = new ArrayList<>();
+    modules.add(new CoreModule(config, stateFile));
+    modules.add(hal);
+    modules.addAll(List.of(more));
+    this.injector = Guice.createInjector(modules);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
     this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
+    // commands of their own concern, in classes of their own
+    commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
+    commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
     this.shell = new ShellRunner(commandLine, PROMPT);
     this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
     shell.setGate(executor);
@@ -126,7 +141,8 @@ public final class HostApp implements AutoCloseable {
         injector.getInstance(CpuFrequencies.class),
         injector.getInstance(Hypervisor.class),
         injector.getInstance(ChannelTransport.class),
-        injector.getInstance(HostConfig.class));
+        injector.getInstance(HostConfig.class),
+        injector.getInstance(EnergyCounters.class));
   }
 
   /**

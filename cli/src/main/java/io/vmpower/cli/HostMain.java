@@ -3,12 +3,18 @@ package io.vmpower.cli;
 import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
 import io.vmpower.cli.control.ControlClient;
 import io.vmpower.cli.control.ControlServer;
 import io.vmpower.cli.control.RemoteShell;
+import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.cli.shell.ShellRunner;
+import io.vmpower.core.BuildInfo;
+import io.vmpower.core.config.DriftSettings;
+import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.ControlConnectException;
 import io.vmpower.core.hal.ControlSocket;
@@ -31,6 +37,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +105,31 @@ public final class HostMain {
     if (opts.restore) {
       return restore(opts, o, e);
     }
+    MetricsSettings metricsSettings;
+    DriftSettings driftSettings;
+    try {
+      metricsSettings = opts.metrics();
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: --metrics-listen: " + ex.getMessage());
+      return 2;
+    }
+    EnergySettings energySettings;
+    try {
+      driftSettings = opts.drift();
+      energySettings = opts.energy();
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: " + ex.getMessage());
+      return 2;
+    }
+    Module drift =
+        binder -> {
+          OptionalBinder.newOptionalBinder(binder, DriftSettings.class)
+              .setBinding()
+              .toInstance(driftSettings);
+          OptionalBinder.newOptionalBinder(binder, EnergySettings.class)
+              .setBinding()
+              .toInstance(energySettings);
+        };
     StateFile stateFile =
         opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
     List<AutoCloseable> extras = new ArrayList<>();
@@ -125,7 +157,11 @@ public final class HostMain {
         hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
       }
       HostConfig config = opts.config(dir);
-      app = new HostApp(config, stateFile, module, o, e);
+      HostMetrics metrics = metricsSettings.enabled() ? new HostMetrics(BuildInfo.version()) : null;
+      app =
+          metrics == null
+              ? new HostApp(config, stateFile, module, o, e, drift)
+              : new HostApp(config, stateFile, module, o, e, drift, metrics.module());
       extras.add(0, app);
       if (opts.json) {
         app.viewMode(ViewOutput.Mode.JSON_LINE);
@@ -144,6 +180,12 @@ public final class HostMain {
       if (opts.controlSocket != null) {
         ControlServer server = app.openControlSocket(opts.controlSettings());
         o.println("Control socket: " + server.listener().description());
+      }
+      if (metrics != null) {
+        extras.add(0, metrics);
+        metrics.collectFrom(app.injector());
+        InetSocketAddress at = startMetrics(metrics, metricsSettings);
+        o.println("Metrics: http://" + hostPort(at) + "/metrics");
       }
       o.println(
           stateFile.enabled()
@@ -202,6 +244,25 @@ public final class HostMain {
       return 1;
     }
     return code;
+  }
+
+  private static InetSocketAddress startMetrics(HostMetrics metrics, MetricsSettings settings)
+      throws IOException {
+    try {
+      return metrics.start(settings.address());
+    } catch (IOException ex) {
+      throw new IOException(
+          "the metrics endpoint cannot listen on "
+              + settings.address()
+              + ": "
+              + (ex.getMessage() == null ? ex.toString() : ex.getMessage()),
+          ex);
+    }
+  }
+
+  private static String hostPort(InetSocketAddress at) {
+    String host = at.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort();
   }
 
   /**

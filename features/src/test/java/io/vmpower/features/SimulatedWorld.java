@@ -2,7 +2,9 @@ package io.vmpower.features;
 
 import io.cucumber.guice.ScenarioScoped;
 import io.vmpower.cli.HostApp;
+import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
 import io.vmpower.hal.sim.SimulatedHalModule;
@@ -30,6 +32,8 @@ public final class SimulatedWorld implements AutoCloseable {
   private String lastErr = "";
 
   private io.vmpower.hal.sim.SimulatedQemuSockets sockets;
+  private HostMetrics metrics;
+  private java.net.InetSocketAddress metricsAddress;
 
   /**
    * Starts the host as {@code vm-power-mgr --sim} does: the built-in scenario, channels as real
@@ -61,8 +65,41 @@ public final class SimulatedWorld implements AutoCloseable {
     return sockets.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
   }
 
+  /**
+   * Starts the host over the built-in scenario with the Prometheus metrics endpoint on loopback (a
+   * free port), as {@code --metrics-listen 127.0.0.1:0} does.
+   */
+  public void startWithMetrics(com.google.inject.Module... more) {
+    metrics = new HostMetrics("features-test");
+    com.google.inject.Module[] all = java.util.Arrays.copyOf(more, more.length + 1);
+    all[more.length] = metrics.module();
+    start(null, null, all);
+    metrics.collectFrom(app.injector());
+    try {
+      metricsAddress = metrics.start(new MetricsSettings.Address("127.0.0.1", 0));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The metrics endpoint's URL. */
+  public java.net.URI metricsUri() {
+    if (metricsAddress == null) {
+      throw new IllegalStateException("the host was started without metrics");
+    }
+    return java.net.URI.create("http://127.0.0.1:" + metricsAddress.getPort() + "/metrics");
+  }
+
+  public HostMetrics metrics() {
+    return metrics;
+  }
+
   /** Starts the host over the built-in scenario, or over {@code scenarioYaml} when not null. */
   public void start(String scenarioYaml, HostConfig config) {
+    start(scenarioYaml, config, new com.google.inject.Module[0]);
+  }
+
+  private void start(String scenarioYaml, HostConfig config, com.google.inject.Module... more) {
     try {
       dir = Files.createTempDirectory("vmpower-features-");
       Scenario scenario =
@@ -72,7 +109,13 @@ public final class SimulatedWorld implements AutoCloseable {
       host = new SimulatedHost(scenario, dir);
       HostConfig c = config == null ? HostConfig.defaults(dir) : config;
       app =
-          new HostApp(c, new SimulatedHalModule(host), new PrintWriter(out), new PrintWriter(err));
+          new HostApp(
+              c,
+              io.vmpower.core.host.StateFile.none(),
+              new SimulatedHalModule(host),
+              new PrintWriter(out),
+              new PrintWriter(err),
+              more);
       app.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -174,6 +217,9 @@ public final class SimulatedWorld implements AutoCloseable {
 
   @Override
   public void close() {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (app != null) {
       app.shutdown();
     }

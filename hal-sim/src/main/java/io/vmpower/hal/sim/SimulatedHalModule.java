@@ -3,10 +3,12 @@ package io.vmpower.hal.sim;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import java.nio.file.Path;
 
@@ -32,6 +34,9 @@ public final class SimulatedHalModule extends AbstractModule {
     bind(Clock.class).toInstance(host.clock());
     bind(ControlSocket.class).to(SimulatedControlSocket.class).in(Singleton.class);
     bind(SimulatedControlSocket.class).in(Singleton.class);
+    OptionalBinder.newOptionalBinder(binder(), EnergyCounters.class)
+        .setBinding()
+        .toInstance(new SimulatedEnergyCounters(host));
   }
 
   @Provides
