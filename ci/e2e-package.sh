@@ -105,7 +105,9 @@ check "  rm_vm" grep -q "^VM 'vm1' removed" sim.out
 
 # the installed guest CLI against the installed host on the simulated host
 mkfifo hostin
-"$bin/vm-power-mgr" --sim --channel-dir "$PWD/ch" < hostin > host.out 2> host.err &
+port=$((20000 + RANDOM % 20000))
+"$bin/vm-power-mgr" --sim --channel-dir "$PWD/ch" --metrics-listen "127.0.0.1:$port" \
+  < hostin > host.out 2> host.err &
 hp=$!
 exec 3> hostin
 for _ in $(seq 1 300); do grep -q "Point the guest" host.out 2>/dev/null && break; sleep 0.1; done
@@ -117,6 +119,15 @@ printf 'set_cpu_freq 1 down\n' | "$bin/guest-vm-power-mgr" --vm-name vm1 --lcore
   --port-prefix "$prefix" > guest.out 2> guest.err
 check "guest-vm-power-mgr gets an ACK from vm-power-mgr --sim" \
   grep -q "ACK received for message sent to host" guest.out
+# the metrics endpoint says the same version (bash's /dev/tcp: no HTTP client needed)
+metrics=""
+if exec 4<>"/dev/tcp/127.0.0.1/$port"; then
+  printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&4
+  metrics="$(timeout 10 cat <&4)"
+  exec 4>&-
+fi
+check "the metrics endpoint says the version: vmpower_build_info{version=\"$version\"} 1" \
+  grep -q "^vmpower_build_info{version=\"$version\"} 1" <<< "$metrics"
 echo 'show_cpu_freq 3' >&3
 echo quit >&3
 exec 3>&-
