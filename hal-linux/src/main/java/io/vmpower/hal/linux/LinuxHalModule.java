@@ -7,6 +7,7 @@ import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
+import io.vmpower.core.hal.VmStatistics;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.hal.linux.libvirt.LibvirtHypervisor;
@@ -16,8 +17,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * The real host: cpufreq through sysfs under {@code sysfsRoot}, libvirt at {@code libvirtUri},
- * AF_UNIX channel sockets on the JDK's epoll selector, and the system clock.
+ * The real host: cpufreq through sysfs under {@code sysfsRoot}, libvirt at {@code libvirtUri} (the
+ * hypervisor, and the VM statistics over the same connection), AF_UNIX channel sockets on the JDK's
+ * epoll selector, and the system clock.
  */
 public final class LinuxHalModule extends AbstractModule {
   private final Path sysfsRoot;
@@ -41,12 +43,24 @@ public final class LinuxHalModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Hypervisor hypervisor() {
+  LibvirtHypervisor libvirt() {
     try {
       return new LibvirtHypervisor(libvirtUri, false);
     } catch (HypervisorException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  @Provides
+  @Singleton
+  Hypervisor hypervisor(LibvirtHypervisor libvirt) {
+    return libvirt;
+  }
+
+  @Provides
+  @Singleton
+  VmStatistics statistics(LibvirtHypervisor libvirt) {
+    return libvirt.statistics();
   }
 
   @Provides

@@ -71,6 +71,11 @@ final class SimulatedCpus {
   private int logSize;
   private long writeCount;
 
+  /**
+   * Run before a change that alters what vCPUs measure (a frequency write, a CPU going offline).
+   */
+  private Runnable beforeChange = () -> {};
+
   SimulatedCpus(List<ScenarioResolver.CpuPlan> plans) {
     cpus = new Cpu[plans.size()];
     for (int c = 0; c < cpus.length; c++) {
@@ -82,6 +87,10 @@ final class SimulatedCpus {
 
   int count() {
     return cpus.length;
+  }
+
+  void beforeChange(Runnable r) {
+    beforeChange = r;
   }
 
   CpuSet all() {
@@ -138,6 +147,7 @@ final class SimulatedCpus {
 
   /** Sets the index and logs the write. */
   void writeIndex(Cpu c, int index) {
+    beforeChange.run();
     c.index = index;
     writeCount++;
     if (logSize == logCpu.length && logCpu.length < LOG_LIMIT) {
@@ -183,6 +193,7 @@ final class SimulatedCpus {
       throw new IllegalArgumentException(
           "cannot take cpu" + cpu + " offline: it is the last online CPU");
     }
+    beforeChange.run();
     c.online = on;
     recomputeOnline();
   }

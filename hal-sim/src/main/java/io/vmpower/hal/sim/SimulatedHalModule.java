@@ -7,6 +7,7 @@ import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
+import io.vmpower.core.hal.VmStatistics;
 import java.nio.file.Path;
 
 /**
@@ -40,6 +41,12 @@ public final class SimulatedHalModule extends AbstractModule {
   @Singleton
   Hypervisor hypervisor() {
     return new SimulatedHypervisor(host);
+  }
+
+  @Provides
+  @Singleton
+  VmStatistics statistics() {
+    return new SimulatedVmStatistics(host);
   }
 
   @Provides
