@@ -4,6 +4,7 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.monitor.ChannelMonitor;
+import io.vmpower.core.policy.PolicyRuntime;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -15,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the host (hypervisor events, the monitor thread) and shuts it down: channels closed, every
- * CPU's original frequency settings restored, the hypervisor connection closed. Shutdown runs once,
- * whichever of quit, end of input or a signal comes first.
+ * Starts the host (hypervisor events, the monitor thread, the policies) and shuts it down: policies
+ * stopped, channels closed, every CPU's original frequency settings restored, the hypervisor
+ * connection closed. Shutdown runs once, whichever of quit, end of input or a signal comes first.
  */
 @Singleton
 public final class HostLifecycle implements AutoCloseable {
@@ -28,6 +29,7 @@ public final class HostLifecycle implements AutoCloseable {
   private final CpuFrequencies frequencies;
   private final Hypervisor hypervisor;
   private final StateFile stateFile;
+  private final PolicyRuntime policies;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stateSaved;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -39,12 +41,24 @@ public final class HostLifecycle implements AutoCloseable {
       ChannelMonitor monitor,
       CpuFrequencies frequencies,
       Hypervisor hypervisor,
-      StateFile stateFile) {
+      StateFile stateFile,
+      PolicyRuntime policies) {
     this.sync = sync;
     this.monitor = monitor;
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
     this.stateFile = stateFile;
+    this.policies = policies;
+  }
+
+  /** A host without policies. */
+  public HostLifecycle(
+      HypervisorSync sync,
+      ChannelMonitor monitor,
+      CpuFrequencies frequencies,
+      Hypervisor hypervisor,
+      StateFile stateFile) {
+    this(sync, monitor, frequencies, hypervisor, stateFile, null);
   }
 
   /**
@@ -57,6 +71,9 @@ public final class HostLifecycle implements AutoCloseable {
       saveState();
       sync.start();
       monitor.start();
+      if (policies != null) {
+        policies.start(sync);
+      }
     }
   }
 
@@ -119,6 +136,13 @@ public final class HostLifecycle implements AutoCloseable {
       return null;
     }
     String failure = null;
+    if (policies != null) {
+      try {
+        policies.close();
+      } catch (RuntimeException e) {
+        log.error("stopping the policies failed: {}", e.toString(), e);
+      }
+    }
     try {
       monitor.close();
     } catch (RuntimeException e) {

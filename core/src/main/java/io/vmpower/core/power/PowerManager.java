@@ -117,6 +117,11 @@ public final class PowerManager {
     }
   }
 
+  /** The lock of {@code cpu}, for {@link PowerArbiter}; the caller checked {@link #controls}. */
+  ReentrantLock lock(int cpu) {
+    return locks[cpu];
+  }
+
   /** Why {@code cpu} cannot be scaled, for messages. */
   public String describeMissing(int cpu) {
     if (cpus.offlineCpus().contains(cpu)) {
