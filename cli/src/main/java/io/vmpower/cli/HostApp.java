@@ -6,6 +6,7 @@ import com.google.inject.Module;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.CoreModule;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
@@ -34,10 +35,22 @@ public final class HostApp implements AutoCloseable {
 
   public HostApp(
       HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
-    this.injector = Guice.createInjector(new CoreModule(config, stateFile), hal);
+    this(config, stateFile, PolicySettings.defaults(), hal, out, err);
+  }
+
+  public HostApp(
+      HostConfig config,
+      StateFile stateFile,
+      PolicySettings policies,
+      Module hal,
+      PrintWriter out,
+      PrintWriter err) {
+    this.injector = Guice.createInjector(new CoreModule(config, stateFile, policies), hal);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
-    this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
+    GuiceFactory factory = new GuiceFactory(injector);
+    this.commandLine = new CommandLine(commands, factory);
+    PolicyCli.addTo(commandLine, factory);
     this.shell = new ShellRunner(commandLine, PROMPT);
     commandLine.setParameterExceptionHandler(
         new HostParameterErrors(commandLine.getParameterExceptionHandler()));

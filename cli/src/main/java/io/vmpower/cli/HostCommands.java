@@ -9,6 +9,7 @@ import io.vmpower.core.host.FrequencyCommands;
 import io.vmpower.core.host.HostViews;
 import io.vmpower.core.host.Numbers;
 import io.vmpower.core.host.PinningCommands;
+import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.host.VmCommands;
 import io.vmpower.core.power.CpuScaleResult;
 import io.vmpower.core.power.ScaleOp;
@@ -40,6 +41,7 @@ public final class HostCommands implements Callable<Integer> {
   private final PinningCommands pinning;
   private final FrequencyCommands frequencies;
   private final HostViews views;
+  private final PolicyCommands policies;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -49,12 +51,14 @@ public final class HostCommands implements Callable<Integer> {
       ChannelCommands channels,
       PinningCommands pinning,
       FrequencyCommands frequencies,
-      HostViews views) {
+      HostViews views,
+      PolicyCommands policies) {
     this.vms = vms;
     this.channels = channels;
     this.pinning = pinning;
     this.frequencies = frequencies;
     this.views = views;
+    this.policies = policies;
   }
 
   @Override
@@ -336,9 +340,11 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "show_stats",
-      description = "Request counters per VM and channel. Example: show_stats")
+      description =
+          "Request counters per VM and channel, then each policy's decisions. Example: show_stats")
   int showStats() {
     print(HostFormatter.stats(views.showStats()));
+    print(PolicyFormatter.stats(policies.policyStats()));
     return 0;
   }
 

@@ -96,7 +96,7 @@ public final class HostMain {
         hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
       }
       HostConfig config = opts.config(dir);
-      app = new HostApp(config, stateFile, module, o, e);
+      app = new HostApp(config, stateFile, opts.policySettings(), module, o, e);
       extras.add(0, app);
       if (opts.simulated()) {
         SimulatedQemuSockets sockets =

@@ -1,8 +1,11 @@
 package io.vmpower.cli;
 
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.PolicySettings;
+import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -94,6 +97,21 @@ public final class HostOptions {
               + " /run/vmpower/state.properties; none with --sim).")
   Path stateFile;
 
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      description =
+          "Time zone of TIME policies' hours, e.g. Europe/Paris or UTC (default: the system's).")
+  String timeZone;
+
+  @Option(
+      names = "--dedicated-cpus",
+      paramLabel = "LIST",
+      description =
+          "CPUs dedicated to VMs (cpulist, e.g. 4-15): those no running VM is pinned to run at"
+              + " their lowest frequency, and are raised before a VM pinned to them starts.")
+  String dedicatedCpus;
+
   /** The default state file of the Linux HAL. */
   public static final Path DEFAULT_STATE_FILE = Path.of("/run/vmpower/state.properties");
 
@@ -112,6 +130,27 @@ public final class HostOptions {
   /** The scenario file, or null for the built-in one. */
   public Path scenarioFile() {
     return sim == null || sim.isEmpty() ? null : Path.of(sim);
+  }
+
+  /** The policy settings: the defaults, with the time zone and dedicated CPUs given. */
+  public PolicySettings policySettings() {
+    PolicySettings s = PolicySettings.defaults();
+    if (timeZone != null) {
+      try {
+        s = s.withTimeZone(ZoneId.of(timeZone));
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException(
+            "--time-zone '" + timeZone + "' is not a time zone: use e.g. UTC or Europe/Paris");
+      }
+    }
+    if (dedicatedCpus != null) {
+      try {
+        s = s.withDedicatedCpus(CpuSet.parseList(dedicatedCpus));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dedicated-cpus: " + e.getMessage());
+      }
+    }
+    return s;
   }
 
   public HostConfig config(Path dir) {
