@@ -213,11 +213,16 @@ public final class PolicyCli {
   @Command(
       name = "prepare_vm",
       description =
-          "Raise the dedicated CPUs a VM will run on, before it starts (libvirt's qemu hook runs it"
-              + " in its prepare phase). Example: prepare_vm vm1")
+          "Raise the dedicated CPUs a VM will run on, before it starts: those of CPUS (a cpulist,"
+              + " or all for an unpinned VM), else where the hypervisor says it will run"
+              + " (libvirt's qemu hook runs it in its prepare phase with the CPUs of the domain"
+              + " XML). Example: prepare_vm vm1")
   static final class PrepareVm extends Base {
-    @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class)
+    @Parameters(index = "0", paramLabel = "VM", completionCandidates = VmNameCandidates.class)
     String vm;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "CPUS|all")
+    String cpus;
 
     @Inject
     PrepareVm(PolicyCommands policies) {
@@ -226,7 +231,19 @@ public final class PolicyCli {
 
     @Override
     public Integer call() throws CommandException {
-      CpuSet raised = policies.prepareVm(vm);
+      CpuSet set = null;
+      if (cpus != null) {
+        if (cpus.equals("all")) {
+          set = CpuSet.range(0, CpuSet.MAX_CPU);
+        } else {
+          try {
+            set = CpuSet.parseList(cpus);
+          } catch (IllegalArgumentException e) {
+            throw new CommandException(e.getMessage(), e);
+          }
+        }
+      }
+      CpuSet raised = policies.prepareVm(vm, set);
       print(
           List.of(
               raised.isEmpty()

@@ -74,6 +74,7 @@ public final class PolicyFormatter {
               + d.lowered()
               + ", raised "
               + d.raised()
+              + (d.lastRaise().isEmpty() ? "" : " (last: " + d.lastRaise() + ")")
               + (d.problem().isEmpty() ? "" : "; " + d.problem()));
     }
     SamplingView s = v.sampling();

@@ -124,12 +124,17 @@ public final class PolicyCommands {
   }
 
   /**
-   * {@code prepare_vm VM}: raises the dedicated CPUs the VM will run on, before it starts
-   * (libvirt's qemu hook calls it in its "prepare" phase). Returns the CPUs raised.
+   * {@code prepare_vm VM [CPUS]}: raises the dedicated CPUs the VM will run on, before it starts
+   * (libvirt's qemu hook calls it in its "prepare" phase, with the CPUs of the domain XML: a hook
+   * must not call back into libvirt). Without {@code cpus} (null) the hypervisor is asked where the
+   * VM will run. Returns the CPUs raised.
    */
-  public CpuSet prepareVm(String name) throws CommandException {
+  public CpuSet prepareVm(String name, CpuSet cpus) throws CommandException {
     if (name == null || name.isEmpty() || name.contains("/")) {
       throw new CommandException("'" + name + "' is not a VM name");
+    }
+    if (cpus != null) {
+      return dedicated.prepare(name, cpus);
     }
     try {
       return dedicated.prepare(name);
@@ -180,7 +185,8 @@ public final class PolicyCommands {
             d.parked().toListString(),
             d.lowered(),
             d.raised(),
-            d.problem()),
+            d.problem(),
+            d.lastRaise()),
         new SamplingView(
             stats.description(),
             s.reads(),

@@ -76,7 +76,12 @@ public final class Views {
 
   /** The CPUs dedicated to VMs and what became of them. */
   public record DedicatedView(
-      String dedicated, String parked, long lowered, long raised, String problem) {}
+      String dedicated,
+      String parked,
+      long lowered,
+      long raised,
+      String problem,
+      String lastRaise) {}
 
   /** What reading the VMs' counters cost so far. */
   public record SamplingView(

@@ -43,6 +43,7 @@ public final class DedicatedCpus implements VmFollower {
   private long lowered;
   private long raised;
   private String problem = "";
+  private String lastRaise = "";
 
   @Inject
   public DedicatedCpus(Hypervisor hypervisor, PowerArbiter arbiter, PolicySettings settings) {
@@ -65,11 +66,20 @@ public final class DedicatedCpus implements VmFollower {
     }
   }
 
-  /** What {@code show_policies} shows. */
-  public record View(CpuSet dedicated, CpuSet parked, long lowered, long raised, String problem) {}
+  /**
+   * What {@code show_policies} shows; {@code lastRaise} says which CPUs were last raised and why
+   * (before a start, before a re-pin, or once a running VM was seen on them).
+   */
+  public record View(
+      CpuSet dedicated,
+      CpuSet parked,
+      long lowered,
+      long raised,
+      String problem,
+      String lastRaise) {}
 
   public synchronized View view() {
-    return new View(dedicated, parked, lowered, raised, problem);
+    return new View(dedicated, parked, lowered, raised, problem, lastRaise);
   }
 
   /**
@@ -87,19 +97,29 @@ public final class DedicatedCpus implements VmFollower {
     for (CpuSet p : info.get().pinning()) {
       used = used.union(p);
     }
-    return raise(used, "VM '" + vm + "' starts");
+    return raise(used, "before VM '" + vm + "' started");
+  }
+
+  /**
+   * Raises the parked CPUs among {@code pcpus}, where VM {@code vm} is about to start (libvirt's
+   * qemu hook passes them from the domain XML it has, since a hook must not call back into
+   * libvirt).
+   */
+  public synchronized CpuSet prepare(String vm, CpuSet pcpus) {
+    return raise(pcpus, "before VM '" + vm + "' started");
   }
 
   /** Raises the parked CPUs among {@code pcpus} before a vCPU is pinned onto them. */
   public synchronized CpuSet prepareRepin(String vm, CpuSet pcpus) {
-    return raise(pcpus, "a vCPU of VM '" + vm + "' is pinned onto them");
+    return raise(pcpus, "before a vCPU of VM '" + vm + "' was pinned onto them");
   }
 
   private CpuSet raise(CpuSet wanted, String why) {
     CpuSet toRaise = wanted.intersection(parked);
     toRaise.forEach(this::raise);
     if (!toRaise.isEmpty()) {
-      log.info("raised dedicated CPU(s) {}: {}", toRaise.toListString(), why);
+      lastRaise = toRaise.toListString() + " " + why;
+      log.info("raised dedicated CPU(s) {} {}", toRaise.toListString(), why);
     }
     return toRaise;
   }
@@ -137,7 +157,7 @@ public final class DedicatedCpus implements VmFollower {
       return;
     }
     problem = "";
-    raise(used, "a running VM is pinned to them");
+    raise(used, "once a running VM was seen pinned to them");
     CpuSet idle = dedicated.minus(used).minus(parked);
     for (int cpu = idle.first(); cpu >= 0; cpu = idle.next(cpu + 1)) {
       if (!arbiter.power().controls(cpu)) {

@@ -567,7 +567,10 @@ public final class PolicyEngine {
           } else {
             what.append(", ");
           }
-          what.append("pCPU ").append(cpu).append(" -> ").append(freqs.table(cpu).get(want[cpu]));
+          what.append("pCPU ")
+              .append(cpu)
+              .append(" -> ")
+              .append(freqs.table(cpu).get(freqs.currentIndex(cpu)));
         }
         case FAILED -> {
           if (failed == null) {
