@@ -10,16 +10,35 @@ import java.util.Objects;
  *
  * @param vm the VM's name
  * @param atNanos when it was read, on the HAL's {@link Clock#nanoTime()}
- * @param vcpuTimeNanos busy time of vCPU {@code v} at index {@code v}; the array is this reading's
- *     own (callers must not change it)
+ * @param vcpuTimeNanos busy time of vCPU {@code v} at index {@code v}: the time it ran; the array
+ *     is this reading's own (callers must not change it)
+ * @param vcpuWaitNanos how long vCPU {@code v} was ready to run but waited for a CPU (the host ran
+ *     something else: the guest's steal time; libvirt's {@code vcpu.N.delay}); zeros where the
+ *     backend cannot tell. Running plus waiting is what the vCPU wanted to run.
  * @param interfaces the VM's interfaces that could be read
  */
 public record VmCounters(
-    String vm, long atNanos, long[] vcpuTimeNanos, List<InterfaceCounters> interfaces) {
+    String vm,
+    long atNanos,
+    long[] vcpuTimeNanos,
+    long[] vcpuWaitNanos,
+    List<InterfaceCounters> interfaces) {
   public VmCounters {
     Objects.requireNonNull(vm, "vm");
     Objects.requireNonNull(vcpuTimeNanos, "vcpuTimeNanos");
+    if (vcpuWaitNanos == null) {
+      vcpuWaitNanos = new long[vcpuTimeNanos.length];
+    } else if (vcpuWaitNanos.length != vcpuTimeNanos.length) {
+      throw new IllegalArgumentException(
+          vcpuTimeNanos.length + " vCPU times but " + vcpuWaitNanos.length + " wait times");
+    }
     interfaces = List.copyOf(interfaces);
+  }
+
+  /** A reading without wait times (the backend cannot tell them). */
+  public VmCounters(
+      String vm, long atNanos, long[] vcpuTimeNanos, List<InterfaceCounters> interfaces) {
+    this(vm, atNanos, vcpuTimeNanos, null, interfaces);
   }
 
   public int vcpuCount() {

@@ -148,7 +148,8 @@ public sealed interface Policy {
 
   /**
    * busy: every {@code period} the host measures each controlled vCPU's busy share (libvirt vCPU
-   * time) and moves its pCPUs toward {@code targetPercent} ± {@code bandPercent}: outside the band
+   * time, plus the time it waited for a CPU, so a vCPU starved by other threads still counts as
+   * busy) and moves its pCPUs toward {@code targetPercent} ± {@code bandPercent}: outside the band
    * the pCPU goes to the lowest entry at or above current × busy / target (max when the vCPU is
    * saturated), at most once per {@code cooldown}. No guest cooperation.
    */

@@ -497,6 +497,7 @@ public final class PolicyEngine {
       return;
     }
     long[] times = c.vcpuTimeNanos();
+    long[] waits = c.vcpuWaitNanos();
     int n = Math.min(vm.vcpuCount(), times.length);
     long dt = c.atNanos() - s.lastVcpuAt;
     if (s.lastVcpuTime == null || s.lastVcpuTime.length != times.length || dt <= 0) {
@@ -513,7 +514,7 @@ public final class PolicyEngine {
       s.busyPercent = new int[n];
     }
     for (int v = 0; v < n; v++) {
-      if (times[v] < s.lastVcpuTime[v]) { // restarted between two samples
+      if (times[v] < s.lastVcpuTime[v] || waits[v] < s.lastVcpuWait[v]) { // restarted meanwhile
         baseline(s, c);
         return;
       }
@@ -522,7 +523,8 @@ public final class PolicyEngine {
     int touchedCount = 0;
     long cooldown = b.cooldown().toNanos();
     for (int v = 0; v < n; v++) {
-      int pct = (int) Math.min(100, Math.round((times[v] - s.lastVcpuTime[v]) * 100.0 / dt));
+      long wanted = times[v] - s.lastVcpuTime[v] + waits[v] - s.lastVcpuWait[v];
+      int pct = (int) Math.min(100, Math.round(wanted * 100.0 / dt));
       s.busyPercent[v] = pct;
       if (!s.rule.controls(v, vm.vcpuCount())
           || Math.abs(pct - b.targetPercent()) <= b.bandPercent()
@@ -552,6 +554,7 @@ public final class PolicyEngine {
       }
     }
     s.lastVcpuTime = times.clone();
+    s.lastVcpuWait = waits.clone();
     s.lastVcpuAt = c.atNanos();
     boolean changed = false;
     List<Integer> failed = null;
@@ -611,6 +614,7 @@ public final class PolicyEngine {
 
   private static void baseline(PolicyState s, VmCounters c) {
     s.lastVcpuTime = c.vcpuTimeNanos().clone();
+    s.lastVcpuWait = c.vcpuWaitNanos().clone();
     s.lastVcpuAt = c.atNanos();
   }
 

@@ -27,6 +27,7 @@ final class PolicyState {
 
   // ---- evaluation memory (scheduler thread)
   long[] lastVcpuTime;
+  long[] lastVcpuWait;
   long lastVcpuAt;
   long[] lastChangeAt;
   long lastRx = -1;

@@ -200,6 +200,17 @@ class PolicyEngineTest {
   }
 
   @Test
+  void aVcpuThatWaitsForACpuCountsAsBusy() {
+    engine.install(
+        vm1, rule(new Policy.Busy(80, 5, Duration.ofMillis(100), Duration.ofMillis(300))));
+    stats.load("vm1", 0, 30); // runs 30 % of the time...
+    stats.waiting("vm1", 0, 70); // ...and waits for a CPU the rest: it wants all of it
+    advance(Duration.ofMillis(100));
+    assertEquals(2601000, khz(2), "saturated");
+    assertTrue(engine.report("vm1").measured().startsWith("busy 100%"));
+  }
+
+  @Test
   void busyOnlyReadsAtItsPeriodAndSamplesEveryDueVmInOneCall() {
     Vm vm2 = new Vm(new VmInfo("vm2", VmState.RUNNING, 1, List.of(CpuSet.of(4))));
     registry.add(vm2);

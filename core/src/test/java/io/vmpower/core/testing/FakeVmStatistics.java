@@ -28,6 +28,8 @@ public final class FakeVmStatistics implements VmStatistics {
   private static final class Entry {
     final long[] busyNanos;
     final double[] share;
+    final long[] waitNanos;
+    final double[] waitShare;
     final Map<MacAddress, long[]> rx = new LinkedHashMap<>(); // {packets, pps}
     long last;
     boolean running = true;
@@ -35,6 +37,8 @@ public final class FakeVmStatistics implements VmStatistics {
     Entry(int vcpus, long now) {
       busyNanos = new long[vcpus];
       share = new double[vcpus];
+      waitNanos = new long[vcpus];
+      waitShare = new double[vcpus];
       last = now;
     }
 
@@ -43,6 +47,7 @@ public final class FakeVmStatistics implements VmStatistics {
       if (dt > 0 && running) {
         for (int v = 0; v < share.length; v++) {
           busyNanos[v] += (long) (dt * share[v]);
+          waitNanos[v] += (long) (dt * waitShare[v]);
         }
         for (long[] r : rx.values()) {
           r[0] += r[1] * dt / 1_000_000_000L;
@@ -67,6 +72,16 @@ public final class FakeVmStatistics implements VmStatistics {
     Entry e = entry(vm);
     e.integrate(clock.nanoTime());
     e.share[vcpu] = percent / 100.0;
+  }
+
+  /**
+   * vCPU {@code vcpu} of {@code vm} waits for a CPU {@code percent} % of the time from now on (the
+   * host runs something else while it is ready to run).
+   */
+  public synchronized void waiting(String vm, int vcpu, double percent) {
+    Entry e = entry(vm);
+    e.integrate(clock.nanoTime());
+    e.waitShare[vcpu] = percent / 100.0;
   }
 
   /**
@@ -135,7 +150,7 @@ public final class FakeVmStatistics implements VmStatistics {
       for (Map.Entry<MacAddress, long[]> r : e.rx.entrySet()) {
         ifs.add(new InterfaceCounters(r.getKey(), "", r.getValue()[0], 0));
       }
-      out.put(name, new VmCounters(name, now, e.busyNanos.clone(), ifs));
+      out.put(name, new VmCounters(name, now, e.busyNanos.clone(), e.waitNanos.clone(), ifs));
     }
     return out;
   }

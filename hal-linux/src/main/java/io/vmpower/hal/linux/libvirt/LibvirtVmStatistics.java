@@ -106,7 +106,7 @@ public final class LibvirtVmStatistics implements VmStatistics {
       Map<String, Object> rec = bulk == null ? null : bulk.get(name);
       if (rec != null && rec.get("vcpu.current") instanceof Long) {
         bulkHasVcpus = true;
-        out.put(name, fromBulk(connect, name, rec, now));
+        out.put(name, fromBulk(name, rec, now, device -> macOf(connect, name, device)));
         continue;
       }
       if (bulk != null && rec == null && Boolean.TRUE.equals(bulkHasVcpus)) {
@@ -124,13 +124,26 @@ public final class LibvirtVmStatistics implements VmStatistics {
     return out;
   }
 
-  private VmCounters fromBulk(
-      LibvirtConnect connect, String name, Map<String, Object> rec, long now)
+  /** Where {@link #fromBulk} learns a device's MAC. */
+  @FunctionalInterface
+  interface MacOf {
+    MacAddress of(String device) throws LibvirtException;
+  }
+
+  /**
+   * One VM's counters from its bulk record: {@code vcpu.current}, {@code vcpu.N.time}, {@code
+   * vcpu.N.delay} (else {@code vcpu.N.wait}), {@code net.count}, {@code net.N.name}, {@code
+   * net.N.rx.pkts}, {@code net.N.rx.bytes}; a device whose MAC is unknown is left out.
+   */
+  static VmCounters fromBulk(String name, Map<String, Object> rec, long now, MacOf macOf)
       throws LibvirtException {
     int n = (int) (long) (Long) rec.get("vcpu.current");
     long[] times = new long[n];
+    long[] waits = new long[n];
     for (int v = 0; v < n; v++) {
       times[v] = number(rec.get("vcpu." + v + ".time"));
+      Object delay = rec.get("vcpu." + v + ".delay");
+      waits[v] = number(delay != null ? delay : rec.get("vcpu." + v + ".wait"));
     }
     int nets = (int) number(rec.get("net.count"));
     List<InterfaceCounters> ifs = new ArrayList<>(nets);
@@ -139,7 +152,7 @@ public final class LibvirtVmStatistics implements VmStatistics {
       if (!(dev instanceof String device) || device.isEmpty()) {
         continue;
       }
-      MacAddress mac = macOf(connect, name, device);
+      MacAddress mac = macOf.of(device);
       if (mac != null) {
         ifs.add(
             new InterfaceCounters(
@@ -149,7 +162,7 @@ public final class LibvirtVmStatistics implements VmStatistics {
                 number(rec.get("net." + i + ".rx.bytes"))));
       }
     }
-    return new VmCounters(name, now, times, ifs);
+    return new VmCounters(name, now, times, waits, ifs);
   }
 
   private VmCounters perVm(LibvirtConnect connect, String name, long now) throws LibvirtException {

@@ -145,6 +145,30 @@ class LibvirtVmStatisticsTest {
     assertEquals(true, m.get("x.on"));
   }
 
+  @Test
+  void aBulkRecordGivesTimesDelaysAndTheNamedDevicesPackets() throws Exception {
+    Map<String, Object> rec = new java.util.HashMap<>();
+    rec.put("vcpu.current", 2L);
+    rec.put("vcpu.0.time", 5_000L);
+    rec.put("vcpu.0.delay", 700L);
+    rec.put("vcpu.1.time", 9_000L);
+    rec.put("vcpu.1.wait", 30L); // an older libvirt: wait, no delay
+    rec.put("net.count", 2L);
+    rec.put("net.0.name", "vnet3");
+    rec.put("net.0.rx.pkts", 1234L);
+    rec.put("net.0.rx.bytes", 99L);
+    rec.put("net.1.name", "vnet9"); // not in the XML: left out
+    VmCounters c =
+        LibvirtVmStatistics.fromBulk(
+            "web", rec, 42L, device -> device.equals("vnet3") ? MAC1 : null);
+    assertEquals(42L, c.atNanos());
+    assertEquals(List.of(5_000L, 9_000L), List.of(c.vcpuTimeNanos()[0], c.vcpuTimeNanos()[1]));
+    assertEquals(List.of(700L, 30L), List.of(c.vcpuWaitNanos()[0], c.vcpuWaitNanos()[1]));
+    assertEquals(1, c.interfaces().size());
+    assertEquals(1234L, c.find(MAC1).rxPackets());
+    assertEquals("vnet3", c.find(MAC1).device());
+  }
+
   private static void put(Memory m, int i, int stride, String name, int type, long value) {
     long at = (long) i * stride;
     byte[] b = name.getBytes(StandardCharsets.UTF_8);
