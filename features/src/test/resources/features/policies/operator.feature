@@ -39,7 +39,7 @@ Feature: Operators set, show and remove policies
       Time zone of TIME policies: UTC
       BRANCH_RATIO: not available: this host has no per-CPU branch counters (DPDK reads them from MSRs, which vmpower does not use)
       Dedicated CPUs: none
-      Sampling: simulated (vCPU load and packet rates over the simulated clock); 2 reads of 2 VMs, <n> µs per VM, last <n> ms, 0 failed
+      Sampling: simulated (vCPU load and packet rates over the simulated clock); 2 reads of 2 VMs, <n> µs per VM, last <n> ms, shortest <n> ms, 0 failed
       """
 
   Scenario: show_stats counts each VM's policy decisions

@@ -96,14 +96,29 @@ public final class HostApp implements AutoCloseable {
     return shell.execute(line);
   }
 
-  /** The start-up report. */
+  /** The start-up report: the HAL's capabilities, then what policies will use. */
   public List<String> capabilityReport(String hal) {
-    return CapabilityReport.lines(
-        hal,
-        injector.getInstance(CpuFrequencies.class),
-        injector.getInstance(Hypervisor.class),
-        injector.getInstance(ChannelTransport.class),
-        injector.getInstance(HostConfig.class));
+    List<String> lines =
+        new java.util.ArrayList<>(
+            CapabilityReport.lines(
+                hal,
+                injector.getInstance(CpuFrequencies.class),
+                injector.getInstance(Hypervisor.class),
+                injector.getInstance(ChannelTransport.class),
+                injector.getInstance(HostConfig.class)));
+    PolicySettings p = injector.getInstance(PolicySettings.class);
+    io.vmpower.core.hal.VmStatistics stats =
+        injector.getInstance(io.vmpower.core.hal.VmStatistics.class);
+    lines.add(
+        "Policies: VM statistics from "
+            + stats.description()
+            + "; TIME hours in "
+            + p.timeZone().getId()
+            + "; dedicated CPUs "
+            + (p.dedicatedCpus().isEmpty() ? "none" : p.dedicatedCpus().toListString())
+            + "; BRANCH_RATIO "
+            + (stats.hasBranchCounters() ? "available" : "not available (no branch counters)"));
+    return lines;
   }
 
   /** Closes channels and restores every CPU; returns the restore failure or null. */

@@ -89,6 +89,8 @@ public final class PolicyFormatter {
             + String.format(Locale.ROOT, "%.1f", s.microsPerVm())
             + " µs per VM, last "
             + String.format(Locale.ROOT, "%.3f", s.lastMillis())
+            + " ms, shortest "
+            + String.format(Locale.ROOT, "%.3f", s.minMillis())
             + " ms, "
             + s.failures()
             + " failed");

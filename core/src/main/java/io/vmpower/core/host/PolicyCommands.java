@@ -193,7 +193,8 @@ public final class PolicyCommands {
             s.vms(),
             s.failures(),
             s.microsPerVm(),
-            s.lastNanos() / 1e6));
+            s.lastNanos() / 1e6,
+            s.minNanos() / 1e6));
   }
 
   /** {@code show_stats}: the policy counters of every added VM that has or had a policy. */

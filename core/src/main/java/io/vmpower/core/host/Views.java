@@ -85,7 +85,13 @@ public final class Views {
 
   /** What reading the VMs' counters cost so far. */
   public record SamplingView(
-      String backend, long reads, long vms, long failures, double microsPerVm, double lastMillis) {}
+      String backend,
+      long reads,
+      long vms,
+      long failures,
+      double microsPerVm,
+      double lastMillis,
+      double minMillis) {}
 
   /** {@code show_policies}. */
   public record PoliciesView(

@@ -61,6 +61,13 @@ public final class PolicyEngine {
 
   private final Object lock = new Object();
   private final Map<String, PolicyState> states = new TreeMap<>(); // guarded by lock
+  private long earliest = Long.MAX_VALUE; // guarded by lock
+  private boolean earliestStale; // guarded by lock
+
+  /** Reused by {@link #runDue} (one thread at a time). */
+  private final List<PolicyState> due = new ArrayList<>();
+
+  private final Set<String> names = new HashSet<>();
   private final Map<String, PolicyCounters> counters = new ConcurrentHashMap<>();
   private final SamplingStats sampling = new SamplingStats();
   private volatile Runnable wakeup = () -> {};
@@ -70,6 +77,11 @@ public final class PolicyEngine {
   private final int[] want;
 
   private final int[] touched;
+
+  /** Which evaluation last touched each CPU (so a CPU is listed once per evaluation). */
+  private final long[] touchedStamp;
+
+  private long evaluationStamp;
 
   @Inject
   public PolicyEngine(
@@ -87,6 +99,7 @@ public final class PolicyEngine {
     int n = Math.max(f.cpus().last(), f.offlineCpus().last()) + 1;
     this.want = new int[Math.max(n, 0)];
     this.touched = new int[Math.max(n, 0)];
+    this.touchedStamp = new long[Math.max(n, 0)];
     registry.onRemoved(this::vmRemoved);
   }
 
@@ -167,6 +180,8 @@ public final class PolicyEngine {
         return held(vm, current);
       }
       old = states.remove(vm.name());
+      old.installed = false;
+      earliestStale = true;
     }
     afterRemove(vm, old);
     return PolicyVerdict.ACKED;
@@ -177,6 +192,10 @@ public final class PolicyEngine {
     PolicyState old;
     synchronized (lock) {
       old = states.remove(vm);
+      if (old != null) {
+        old.installed = false;
+      }
+      earliestStale = true;
     }
     if (old == null) {
       return null;
@@ -199,6 +218,10 @@ public final class PolicyEngine {
     synchronized (lock) {
       PolicyState s = states.get(vm.name());
       old = s != null && s.vm == vm ? states.remove(vm.name()) : null;
+      if (old != null) {
+        old.installed = false;
+      }
+      earliestStale = true;
     }
     if (old != null) {
       retire(old);
@@ -222,7 +245,14 @@ public final class PolicyEngine {
   /** Called holding the lock. */
   private PolicyState put(Vm vm, VmPolicy rule) {
     PolicyState s = new PolicyState(vm, rule, clock.nanoTime(), clock.currentTimeMillis());
-    return states.put(vm.name(), s);
+    s.counters = countersOf(vm.name());
+    s.installed = true;
+    earliestStale = true;
+    PolicyState old = states.put(vm.name(), s);
+    if (old != null) {
+      old.installed = false;
+    }
+    return old;
   }
 
   private void afterInstall(Vm vm, VmPolicy rule, PolicyState old) {
@@ -266,6 +296,7 @@ public final class PolicyEngine {
       any = s != null;
       if (any) {
         s.nextDue = Math.min(s.nextDue, clock.nanoTime());
+        earliestStale = true;
         if (restarted) {
           s.restarted = true;
         }
@@ -281,11 +312,15 @@ public final class PolicyEngine {
   /** When the next evaluation is due, on the clock's nanoTime; {@link Long#MAX_VALUE}: none. */
   public long nextDueNanos() {
     synchronized (lock) {
-      long next = Long.MAX_VALUE;
-      for (PolicyState s : states.values()) {
-        next = Math.min(next, s.nextDue);
+      if (earliestStale) {
+        long next = Long.MAX_VALUE;
+        for (PolicyState s : states.values()) {
+          next = Math.min(next, s.nextDue);
+        }
+        earliest = next;
+        earliestStale = false;
       }
-      return next;
+      return earliest;
     }
   }
 
@@ -299,21 +334,28 @@ public final class PolicyEngine {
    * each policy in VM name order. Called by one thread at a time.
    */
   public void runDue(long nowNanos) {
-    List<PolicyState> due = new ArrayList<>();
+    List<PolicyState> due = this.due;
+    due.clear();
     synchronized (lock) {
       running = true;
+      if (nowNanos < earliest && !earliestStale) {
+        running = false;
+        return;
+      }
       for (PolicyState s : states.values()) {
         if (s.nextDue <= nowNanos) {
           due.add(s);
           s.nextDue = Long.MAX_VALUE;
         }
       }
+      earliestStale = true;
     }
     try {
       if (due.isEmpty()) {
         return;
       }
-      Set<String> names = new HashSet<>();
+      Set<String> names = this.names;
+      names.clear();
       for (PolicyState s : due) {
         if (needsSample(s)) {
           names.add(s.vm.name());
@@ -332,26 +374,30 @@ public final class PolicyEngine {
         }
       }
       for (PolicyState s : due) {
-        long next;
         synchronized (s) {
           if (s.retired) {
+            s.computedDue = Long.MAX_VALUE;
             continue;
           }
           try {
-            next = evaluate(s, nowNanos, sample, failure);
+            s.computedDue = evaluate(s, nowNanos, sample, failure);
           } catch (RuntimeException e) {
             log.error("VM '{}': policy evaluation failed: {}", s.vm.name(), e.toString(), e);
             fail(s, "evaluation failed: " + e);
-            next = nowNanos + 1_000_000_000L;
-          }
-        }
-        synchronized (lock) {
-          if (states.get(s.vm.name()) == s) {
-            s.nextDue = Math.min(s.nextDue, next);
+            s.computedDue = nowNanos + 1_000_000_000L;
           }
         }
       }
+      synchronized (lock) {
+        for (PolicyState s : due) {
+          if (s.installed) {
+            s.nextDue = Math.min(s.nextDue, s.computedDue); // an event may have made it due
+          }
+        }
+        earliestStale = true;
+      }
     } finally {
+      due.clear();
       running = false;
     }
   }
@@ -521,6 +567,7 @@ public final class PolicyEngine {
     }
     var freqs = arbiter.power().frequencies();
     int touchedCount = 0;
+    long stamp = ++evaluationStamp;
     long cooldown = b.cooldown().toNanos();
     for (int v = 0; v < n; v++) {
       long wanted = times[v] - s.lastVcpuTime[v] + waits[v] - s.lastVcpuWait[v];
@@ -541,11 +588,11 @@ public final class PolicyEngine {
         if (pct >= SATURATED_PERCENT) {
           idx = FrequencyLevel.MAX.index(table, freqs.turboEnabled(cpu));
         } else {
-          double desired = arbiter.power().currentKhz(cpu) * (double) pct / b.targetPercent();
+          double desired = table.get(freqs.currentIndex(cpu)) * (double) pct / b.targetPercent();
           idx = lowestAtOrAbove(table, desired, freqs.turboEnabled(cpu));
         }
-        int k = indexOfTouched(cpu, touchedCount);
-        if (k < 0) {
+        if (touchedStamp[cpu] != stamp) {
+          touchedStamp[cpu] = stamp;
           touched[touchedCount++] = cpu;
           want[cpu] = idx;
         } else if (idx < want[cpu]) {
@@ -553,14 +600,18 @@ public final class PolicyEngine {
         }
       }
     }
-    s.lastVcpuTime = times.clone();
-    s.lastVcpuWait = waits.clone();
+    // a reading's arrays are its own and never change: kept, not copied
+    s.lastVcpuTime = times;
+    s.lastVcpuWait = waits;
     s.lastVcpuAt = c.atNanos();
     boolean changed = false;
     List<Integer> failed = null;
     StringBuilder what = null;
     for (int k = 0; k < touchedCount; k++) {
       int cpu = touched[k];
+      if (freqs.currentIndex(cpu) == want[cpu]) {
+        continue; // already there: nothing to decide (a stale demand is re-asserted when it shows)
+      }
       switch (arbiter.demand(vm, cpu, want[cpu])) {
         case CHANGED -> {
           changed = true;
@@ -595,15 +646,6 @@ public final class PolicyEngine {
     }
   }
 
-  private int indexOfTouched(int cpu, int count) {
-    for (int k = 0; k < count; k++) {
-      if (touched[k] == cpu) {
-        return k;
-      }
-    }
-    return -1;
-  }
-
   private static void markChanged(PolicyState s, Vm vm, int cpu, long now) {
     for (int v = 0; v < s.lastChangeAt.length; v++) {
       if (vm.pinning(v).contains(cpu)) {
@@ -613,8 +655,8 @@ public final class PolicyEngine {
   }
 
   private static void baseline(PolicyState s, VmCounters c) {
-    s.lastVcpuTime = c.vcpuTimeNanos().clone();
-    s.lastVcpuWait = c.vcpuWaitNanos().clone();
+    s.lastVcpuTime = c.vcpuTimeNanos();
+    s.lastVcpuWait = c.vcpuWaitNanos();
     s.lastVcpuAt = c.atNanos();
   }
 
@@ -650,14 +692,14 @@ public final class PolicyEngine {
       s.lastDecision = "within the band";
     }
     s.lastDecisionMillis = clock.currentTimeMillis();
-    countersOf(s.vm.name()).decided(changed);
+    s.counters.decided(changed);
     if (changed && log.isDebugEnabled()) {
       log.debug("VM '{}': {}", s.vm.name(), s.lastDecision);
     }
   }
 
   private void fail(PolicyState s, String why) {
-    countersOf(s.vm.name()).failed();
+    s.counters.failed();
     if (!why.equals(s.problem)) {
       if (s.problem.isEmpty()) {
         s.problemSinceMillis = clock.currentTimeMillis();

@@ -20,6 +20,15 @@ final class PolicyState {
   /** On the HAL clock's nanoTime; {@link Long#MAX_VALUE}: only events make it due. */
   long nextDue;
 
+  /** What the last evaluation computed for {@link #nextDue} (the engine's thread only). */
+  long computedDue;
+
+  /** Whether it is the VM's policy (guarded by the engine's lock). */
+  boolean installed;
+
+  /** The VM's counters (kept across its policies). */
+  PolicyCounters counters;
+
   boolean retired;
 
   /** Set (under the engine's lock) when the VM restarted: its counters start again from zero. */

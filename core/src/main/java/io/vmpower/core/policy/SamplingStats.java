@@ -11,6 +11,7 @@ public final class SamplingStats {
   private long totalNanos;
   private long lastNanos;
   private long maxNanos;
+  private long minNanos = Long.MAX_VALUE;
 
   synchronized void record(int vmCount, long nanos, boolean failed) {
     reads++;
@@ -18,13 +19,15 @@ public final class SamplingStats {
     totalNanos += nanos;
     lastNanos = nanos;
     maxNanos = Math.max(maxNanos, nanos);
+    minNanos = Math.min(minNanos, nanos);
     if (failed) {
       failures++;
     }
   }
 
   synchronized Snapshot snapshot() {
-    return new Snapshot(reads, vms, failures, totalNanos, lastNanos, maxNanos);
+    return new Snapshot(
+        reads, vms, failures, totalNanos, lastNanos, maxNanos, reads == 0 ? 0 : minNanos);
   }
 
   /**
@@ -36,9 +39,16 @@ public final class SamplingStats {
    * @param totalNanos time spent in the calls
    * @param lastNanos the last call's time
    * @param maxNanos the longest call
+   * @param minNanos the shortest call (0 before the first)
    */
   public record Snapshot(
-      long reads, long vms, long failures, long totalNanos, long lastNanos, long maxNanos) {
+      long reads,
+      long vms,
+      long failures,
+      long totalNanos,
+      long lastNanos,
+      long maxNanos,
+      long minNanos) {
     /** Mean time per VM read, in microseconds (0 when none). */
     public double microsPerVm() {
       return vms == 0 ? 0 : totalNanos / 1000.0 / vms;

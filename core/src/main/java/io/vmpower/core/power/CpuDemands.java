@@ -17,6 +17,11 @@ final class CpuDemands {
   private int count;
   boolean parked;
 
+  /** The lowest index demanded (-1: none) and how many slots demand it: kept as slots change. */
+  private int best = -1;
+
+  private int bestCount;
+
   int count() {
     return count;
   }
@@ -42,17 +47,26 @@ final class CpuDemands {
     }
     int slot = count++;
     vms[slot] = vm;
-    set(slot, idx, src, now);
+    index[slot] = idx;
+    source[slot] = src;
+    atNanos[slot] = now;
+    added(idx);
     return slot;
   }
 
   void set(int slot, int idx, DemandSource src, long now) {
+    int old = index[slot];
     index[slot] = idx;
     source[slot] = src;
     atNanos[slot] = now;
+    if (old != idx) {
+      added(idx);
+      removed(old);
+    }
   }
 
   void remove(int slot) {
+    int old = index[slot];
     int last = --count;
     vms[slot] = vms[last];
     index[slot] = index[last];
@@ -60,6 +74,25 @@ final class CpuDemands {
     atNanos[slot] = atNanos[last];
     vms[last] = null;
     source[last] = null;
+    removed(old);
+  }
+
+  private void added(int idx) {
+    if (best < 0 || idx < best) {
+      best = idx;
+      bestCount = 1;
+    } else if (idx == best) {
+      bestCount++;
+    }
+  }
+
+  private void removed(int idx) {
+    if (idx == best && --bestCount == 0) {
+      best = -1;
+      for (int i = 0; i < count; i++) {
+        added(index[i]);
+      }
+    }
   }
 
   Vm vm(int slot) {
@@ -78,14 +111,8 @@ final class CpuDemands {
     return atNanos[slot];
   }
 
-  /** The highest demand (the lowest index), or -1 when no VM demands anything. */
+  /** The highest demand (the lowest index), or -1 when no VM demands anything. Constant time. */
   int best() {
-    int best = -1;
-    for (int i = 0; i < count; i++) {
-      if (best < 0 || index[i] < best) {
-        best = index[i];
-      }
-    }
     return best;
   }
 }
