@@ -39,7 +39,9 @@
 # (set_policy VM busy vcpus=0), with no request from the guest, vCPU 0's pCPU goes to its lowest
 # frequency while the guest is idle, to max while a busy loop runs on vCPU 0 ("busy on" on the
 # control port), and back down once it stops; show_policies names libvirt's bulk statistics and
-# what a read cost; (6) quit restores the fake tree to its initial content.
+# what a read cost; (6) the host's control socket (--control-socket) gives `vm-power-mgr --connect
+# -c show_stats` the prompt's very output, with the guest's requests served; quit restores the
+# fake tree to its initial content.
 #
 # Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 300); VMPOWER_E2E_LOGS=DIR
 # copies the run's logs (host.out, host.err, console.log, setup.log, domain.xml) to DIR at exit.
@@ -441,7 +443,7 @@ stage "host program started"
 mkfifo host.in
 VMPOWER_JAVA_OPTS="${VMPOWER_JAVA_OPTS:-} -Dvmpower.log.level=INFO" \
   "$root/bin/vm-power-mgr" --libvirt-uri "$uri" --sysfs-root "$work/sysfs" \
-  --channel-dir "$work/ch" <host.in >host.out 2>host.err &
+  --channel-dir "$work/ch" --control-socket "$work/run/control.sock" <host.in >host.out 2>host.err &
 hp=$!
 exec 3>host.in
 
@@ -646,8 +648,14 @@ check "the guest sent no request meanwhile ($requests_before -> $requests_after)
 host_cmd "rm_policy $vm"
 
 # ---------------------------------------------------------------------------------------------
-stage "check 6: quit restores the tree"
+stage "check 6: show_stats through the control socket; quit restores the tree"
 host_cmd "show_stats" && sed 's/^/  /' last.out
+"$root/bin/vm-power-mgr" --connect "$work/run/control.sock" -c show_stats >ctl-stats.out 2>ctl-stats.err
+code=$?
+check "--connect -c show_stats exited with status 0 ($(head -c 300 ctl-stats.err))" [ $code -eq 0 ]
+check "--connect -c show_stats printed what the prompt printed" diff last.out ctl-stats.out
+check "the guest's requests show as served (ACKED) through the control socket" \
+  awk '$1 == "'"$vm"'" && $5 > 0 {found = 1} END {exit !found}' ctl-stats.out
 printf 'quit\n' >&3
 exec 3>&-
 if wait_for 30 eval '! kill -0 $hp 2>/dev/null'; then
@@ -659,6 +667,7 @@ else
   fail "host exited within 30 s of quit"
 fi
 check "quit restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
+check "the host removed its control socket at exit" [ ! -e "$work/run/control.sock" ]
 
 [ $fails -gt 0 ] && diagnostics
 summary

@@ -46,3 +46,7 @@ done
 # the performance harness in its tiny form: checks every reply, not the timings
 stage "ci/bench.sh --short"
 bash ci/bench.sh --short
+
+# the control socket under flood and abuse, tiny form: guests and commands served throughout
+stage "ci/control-bench.sh --short"
+bash ci/control-bench.sh --short

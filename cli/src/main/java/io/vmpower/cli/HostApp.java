@@ -3,60 +3,89 @@ package io.vmpower.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.multibindings.OptionalBinder;
+import io.vmpower.cli.control.CommandExecutor;
+import io.vmpower.cli.control.ControlServer;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.CoreModule;
+import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.ControlListener;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
 /**
  * One host, assembled: the injector over the core and a HAL module, the running monitor, and the
- * {@code vm_power>} command line. The launcher and the acceptance tests both drive it.
+ * {@code vm_power>} command line, whose commands all run on one {@link CommandExecutor} thread,
+ * and, when opened, the control socket's server, whose clients' commands run there too. The
+ * launcher and the acceptance tests both drive it.
  */
 public final class HostApp implements AutoCloseable {
   private final Injector injector;
   private final HostLifecycle lifecycle;
   private final CommandLine commandLine;
   private final ShellRunner shell;
+  private final CommandExecutor executor;
+  private volatile ControlServer control;
 
   /** The host CLI's prompt. */
   public static final String PROMPT = "vm_power> ";
+
+  /** The version the control socket's greeting names. */
+  public static final String VERSION = "0.1.0";
 
   public HostApp(HostConfig config, Module hal, PrintWriter out, PrintWriter err) {
     this(config, StateFile.none(), hal, out, err);
   }
 
-  public HostApp(
-      HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
-    this(config, stateFile, PolicySettings.defaults(), hal, out, err);
-  }
-
+  /** A host over {@code hal}, with {@code more} modules (e.g. the metrics' timers) added. */
   public HostApp(
       HostConfig config,
       StateFile stateFile,
-      PolicySettings policies,
       Module hal,
       PrintWriter out,
-      PrintWriter err) {
-    this.injector = Guice.createInjector(new CoreModule(config, stateFile, policies), hal);
+      PrintWriter err,
+      Module... more) {
+    List<Module> modules = new ArrayList<>();
+    modules.add(new CoreModule(config, stateFile));
+    modules.add(hal);
+    modules.addAll(List.of(more));
+    this.injector = Guice.createInjector(modules);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
     GuiceFactory factory = new GuiceFactory(injector);
     this.commandLine = new CommandLine(commands, factory);
+    // commands of their own concern, in classes of their own
+    commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
+    commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
     PolicyCli.addTo(commandLine, factory);
     this.shell = new ShellRunner(commandLine, PROMPT);
+    this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
+    shell.setGate(executor);
     commandLine.setParameterExceptionHandler(
         new HostParameterErrors(commandLine.getParameterExceptionHandler()));
     // after the shell added help and quit, so that they write here too
     commandLine.setOut(out);
     commandLine.setErr(err);
+  }
+
+  /** The module that gives the host {@code settings} for its policies (instead of the defaults). */
+  public static Module policies(PolicySettings settings) {
+    return binder ->
+        OptionalBinder.newOptionalBinder(binder, PolicySettings.class)
+            .setBinding()
+            .toInstance(settings);
   }
 
   /** Start-up messages an operator must see (state file problems, settings put back). */
@@ -68,6 +97,27 @@ public final class HostApp implements AutoCloseable {
   public HostApp start() {
     lifecycle.start();
     return this;
+  }
+
+  /**
+   * Opens the control socket with {@code settings} and serves it: its clients' commands run one at
+   * a time with the prompt's. Call after {@link #start()}.
+   */
+  public ControlServer openControlSocket(ControlSettings settings) throws IOException {
+    ControlListener listener = injector.getInstance(ControlSocket.class).listen(settings);
+    ControlServer server = new ControlServer(listener, settings, executor, shell, VERSION, PROMPT);
+    control = server;
+    return server.start();
+  }
+
+  /** The control socket's server, or null when none is open. */
+  public ControlServer controlServer() {
+    return control;
+  }
+
+  /** How the prompt's and a script's {@code show_*} commands print: text or JSON lines. */
+  public void viewMode(ViewOutput.Mode mode) {
+    executor.localMode(mode);
   }
 
   public Injector injector() {
@@ -99,13 +149,14 @@ public final class HostApp implements AutoCloseable {
   /** The start-up report: the HAL's capabilities, then what policies will use. */
   public List<String> capabilityReport(String hal) {
     List<String> lines =
-        new java.util.ArrayList<>(
+        new ArrayList<>(
             CapabilityReport.lines(
                 hal,
                 injector.getInstance(CpuFrequencies.class),
                 injector.getInstance(Hypervisor.class),
                 injector.getInstance(ChannelTransport.class),
-                injector.getInstance(HostConfig.class)));
+                injector.getInstance(HostConfig.class),
+                injector.getInstance(EnergyCounters.class)));
     PolicySettings p = injector.getInstance(PolicySettings.class);
     io.vmpower.core.hal.VmStatistics stats =
         injector.getInstance(io.vmpower.core.hal.VmStatistics.class);
@@ -121,8 +172,16 @@ public final class HostApp implements AutoCloseable {
     return lines;
   }
 
-  /** Closes channels and restores every CPU; returns the restore failure or null. */
+  /**
+   * Closes the control socket (its clients first), lets a running command finish, then closes
+   * channels and restores every CPU; returns the restore failure or null.
+   */
   public String shutdown() {
+    ControlServer c = control;
+    if (c != null) {
+      c.close();
+    }
+    executor.close();
     return lifecycle.shutdown();
   }
 

@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
  * The {@code vm_power>} commands, with the seed's syntax. Each parses its words strictly (channel
  * lists by {@link ChannelSelectionConverter}), calls the typed operation of its group ({@link
  * VmCommands}, {@link ChannelCommands}, {@link PinningCommands}, {@link FrequencyCommands}, {@link
- * HostViews}) and prints the result; errors are thrown as {@link CommandException} and printed by
- * the shell as one line, with exit code 1.
+ * HostViews}) and prints the result (a view through {@link ViewOutput}, as text or JSON); errors
+ * are thrown as {@link CommandException} and printed by the shell as one line, with exit code 1.
  */
 @Command(
     name = "",
@@ -41,6 +41,7 @@ public final class HostCommands implements Callable<Integer> {
   private final PinningCommands pinning;
   private final FrequencyCommands frequencies;
   private final HostViews views;
+  private final ViewOutput output;
   private final PolicyCommands policies;
 
   @Spec CommandLine.Model.CommandSpec spec;
@@ -52,12 +53,14 @@ public final class HostCommands implements Callable<Integer> {
       PinningCommands pinning,
       FrequencyCommands frequencies,
       HostViews views,
+      ViewOutput output,
       PolicyCommands policies) {
     this.vms = vms;
     this.channels = channels;
     this.pinning = pinning;
     this.frequencies = frequencies;
     this.views = views;
+    this.output = output;
     this.policies = policies;
   }
 
@@ -146,13 +149,13 @@ public final class HostCommands implements Callable<Integer> {
   int showVm(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
-    print(HostFormatter.vm(views.showVm(vm)));
+    output.show(out(), "vm", views.showVm(vm), HostFormatter::vm);
     return 0;
   }
 
   @Command(name = "show_vms", description = "One line per added VM. Example: show_vms")
   int showVms() {
-    print(HostFormatter.vms(views.showVms()));
+    output.show(out(), "vms", views.showVms(), HostFormatter::vms);
     return 0;
   }
 
@@ -290,7 +293,8 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_cpu_freq",
       description = "Show a core's current frequency. Example: show_cpu_freq 3")
   int showCpuFreq(@Parameters(paramLabel = "CORE") String core) throws CommandException {
-    print(HostFormatter.freqs(views.showCpuFreq(CpuSet.of(cpu(core)))));
+    output.show(
+        out(), "frequencies", views.showCpuFreq(CpuSet.of(cpu(core))), HostFormatter::freqs);
     return 0;
   }
 
@@ -298,7 +302,7 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_cpu_freq_mask",
       description = "Show the frequency of each core of a mask. Example: show_cpu_freq_mask 0xc")
   int showCpuFreqMask(@Parameters(paramLabel = "MASK") String mask) throws CommandException {
-    print(HostFormatter.freqs(views.showCpuFreq(mask(mask))));
+    output.show(out(), "frequencies", views.showCpuFreq(mask(mask)), HostFormatter::freqs);
     return 0;
   }
 
@@ -334,7 +338,7 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Every CPU: driver, governor, frequencies, turbo, the vCPUs on it. Example: show_cpus")
   int showCpus() {
-    print(HostFormatter.cpus(views.showCpus()));
+    output.show(out(), "cpus", views.showCpus(), HostFormatter::cpus);
     return 0;
   }
 
@@ -343,8 +347,16 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Request counters per VM and channel, then each policy's decisions. Example: show_stats")
   int showStats() {
-    print(HostFormatter.stats(views.showStats()));
-    print(PolicyFormatter.stats(policies.policyStats()));
+    // the text adds each policy's counts (in JSON they are show_policies')
+    output.show(
+        out(),
+        "stats",
+        views.showStats(),
+        v -> {
+          List<String> lines = new ArrayList<>(HostFormatter.stats(v));
+          lines.addAll(PolicyFormatter.stats(policies.policyStats()));
+          return lines;
+        });
     return 0;
   }
 

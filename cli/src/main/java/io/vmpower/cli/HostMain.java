@@ -3,14 +3,26 @@ package io.vmpower.cli;
 import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
+import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
+import io.vmpower.cli.control.ControlClient;
+import io.vmpower.cli.control.ControlServer;
+import io.vmpower.cli.control.RemoteShell;
+import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.cli.shell.ShellRunner;
+import io.vmpower.core.config.DriftSettings;
+import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.ControlConnectException;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.host.StateFile;
 import io.vmpower.hal.linux.LinuxHalModule;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
@@ -18,11 +30,14 @@ import io.vmpower.hal.sim.SimulatedClock;
 import io.vmpower.hal.sim.SimulatedHalModule;
 import io.vmpower.hal.sim.SimulatedHost;
 import io.vmpower.hal.sim.SimulatedQemuSockets;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +58,19 @@ public final class HostMain {
 
   /** Runs the host program; returns its exit status (non-zero when any command failed). */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, in, out, err, new UnixControlSocket());
+  }
+
+  /**
+   * As {@link #run(String[], InputStream, PrintStream, PrintStream)}, with {@code --connect}
+   * reaching hosts through {@code clientSockets} (the simulator's, in tests).
+   */
+  public static int run(
+      String[] args,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      ControlSocket clientSockets) {
     Charset cs = Charset.defaultCharset();
     PrintWriter o = new PrintWriter(out, true, cs);
     PrintWriter e = new PrintWriter(err, true, cs);
@@ -66,9 +94,44 @@ public final class HostMain {
       return 0;
     }
 
+    if (opts.connect != null) {
+      return connect(opts, clientSockets, in, o, e);
+    }
+    if (opts.commands != null) {
+      e.println("Error: -c runs a command on a running host: use it with --connect");
+      e.println("Try 'vm-power-mgr --help'.");
+      return 2;
+    }
     if (opts.restore) {
       return restore(opts, o, e);
     }
+    MetricsSettings metricsSettings;
+    DriftSettings driftSettings;
+    try {
+      metricsSettings = opts.metrics();
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: --metrics-listen: " + ex.getMessage());
+      return 2;
+    }
+    EnergySettings energySettings;
+    PolicySettings policySettings;
+    try {
+      driftSettings = opts.drift();
+      energySettings = opts.energy();
+      policySettings = opts.policySettings();
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: " + ex.getMessage());
+      return 2;
+    }
+    Module drift =
+        binder -> {
+          OptionalBinder.newOptionalBinder(binder, DriftSettings.class)
+              .setBinding()
+              .toInstance(driftSettings);
+          OptionalBinder.newOptionalBinder(binder, EnergySettings.class)
+              .setBinding()
+              .toInstance(energySettings);
+        };
     StateFile stateFile =
         opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
     List<AutoCloseable> extras = new ArrayList<>();
@@ -96,8 +159,16 @@ public final class HostMain {
         hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
       }
       HostConfig config = opts.config(dir);
-      app = new HostApp(config, stateFile, opts.policySettings(), module, o, e);
+      HostMetrics metrics = metricsSettings.enabled() ? new HostMetrics(BuildVersion.get()) : null;
+      Module policies = HostApp.policies(policySettings);
+      app =
+          metrics == null
+              ? new HostApp(config, stateFile, module, o, e, drift, policies)
+              : new HostApp(config, stateFile, module, o, e, drift, policies, metrics.module());
       extras.add(0, app);
+      if (opts.json) {
+        app.viewMode(ViewOutput.Mode.JSON_LINE);
+      }
       if (opts.simulated()) {
         SimulatedQemuSockets sockets =
             new SimulatedQemuSockets(app.injector().getInstance(SimulatedHost.class));
@@ -108,6 +179,16 @@ public final class HostMain {
       } else {
         app.start();
         app.capabilityReport(hal).forEach(o::println);
+      }
+      if (opts.controlSocket != null) {
+        ControlServer server = app.openControlSocket(opts.controlSettings());
+        o.println("Control socket: " + server.listener().description());
+      }
+      if (metrics != null) {
+        extras.add(0, metrics);
+        metrics.collectFrom(app.injector());
+        InetSocketAddress at = startMetrics(metrics, metricsSettings);
+        o.println("Metrics: http://" + hostPort(at) + "/metrics");
       }
       o.println(
           stateFile.enabled()
@@ -168,6 +249,111 @@ public final class HostMain {
     return code;
   }
 
+  private static InetSocketAddress startMetrics(HostMetrics metrics, MetricsSettings settings)
+      throws IOException {
+    try {
+      return metrics.start(settings.address());
+    } catch (IOException ex) {
+      throw new IOException(
+          "the metrics endpoint cannot listen on "
+              + settings.address()
+              + ": "
+              + (ex.getMessage() == null ? ex.toString() : ex.getMessage()),
+          ex);
+    }
+  }
+
+  private static String hostPort(InetSocketAddress at) {
+    String host = at.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort();
+  }
+
+  /**
+   * {@code --connect [SOCKET]}: the shell against a running host; {@code -c} commands in order, or
+   * the lines of standard input when it is not a terminal, or an interactive session. Exit status
+   * as the script mode's (0, or 1 when a command failed), 2 when the host cannot be reached.
+   */
+  static int connect(
+      HostOptions opts, ControlSocket sockets, InputStream in, PrintWriter o, PrintWriter e) {
+    Path path = opts.connectPath();
+    if (opts.simulated() || opts.restore) {
+      e.println(
+          "Error: --connect runs a client of a running host: --sim and --restore do not apply");
+      return 2;
+    }
+    try (ControlClient client = new ControlClient(sockets, path)) {
+      try {
+        client.connect();
+      } catch (ControlConnectException ex) {
+        e.println("Error: " + connectFailure(ex));
+        return RemoteShell.UNREACHABLE;
+      } catch (ControlClient.RefusedException ex) {
+        e.println("Error: the host at " + path + " refused this client: " + ex.getMessage());
+        return RemoteShell.UNREACHABLE;
+      } catch (IOException ex) {
+        e.println("Error: cannot connect to " + path + ": " + ex.getMessage());
+        return RemoteShell.UNREACHABLE;
+      }
+      RemoteShell shell = new RemoteShell(client, opts.json, o, e);
+      if (opts.commands != null) {
+        return shell.runCommands(opts.commands);
+      }
+      try {
+        if (opts.script != null) {
+          try (BufferedReader r = java.nio.file.Files.newBufferedReader(opts.script)) {
+            return shell.runLines(r);
+          }
+        }
+        if (ShellRunner.terminalAttached()) {
+          Path history =
+              System.getProperty("user.home") != null
+                  ? Path.of(System.getProperty("user.home"), ".vm_power_history")
+                  : null;
+          o.println(
+              "Connected to vmpower "
+                  + client.greeting().path("vmpower").asText()
+                  + " at "
+                  + path
+                  + ". Type 'help' for the commands, 'quit' to leave (the host keeps running).");
+          try (org.jline.terminal.Terminal terminal =
+              org.jline.terminal.TerminalBuilder.builder().system(true).build()) {
+            return shell.runInteractive(
+                terminal, history, client.greeting().path("prompt").asText(HostApp.PROMPT));
+          }
+        }
+        return shell.runLines(
+            new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())));
+      } catch (IOException ex) {
+        e.println("Error: " + ex.getMessage());
+        return ShellRunner.NO_SCRIPT;
+      }
+    }
+  }
+
+  /** What went wrong connecting, and what to do. */
+  static String connectFailure(ControlConnectException ex) {
+    Path p = ex.path();
+    return switch (ex.reason()) {
+      case MISSING ->
+          "no control socket at "
+              + p
+              + ": no vmpower host is running with it. Start the host (vm-power-mgr --daemon, or"
+              + " systemctl start vmpower), or give the socket it uses: --connect PATH";
+      case REFUSED ->
+          "connection refused at "
+              + p
+              + ": nothing listens on it (the host that made it has stopped). Start the host"
+              + " again.";
+      case FORBIDDEN ->
+          "permission denied on "
+              + p
+              + ": run as root or as a member of the control socket's group (the host's"
+              + " --control-group, or the group of the configuration's control section)";
+      case NOT_A_SOCKET -> p + " is not a socket: give the control socket with --connect PATH";
+      case OTHER -> ex.getMessage();
+    };
+  }
+
   /**
    * {@code --restore}: puts back the settings a killed host saved in the state file, through the
    * Linux HAL's cpufreq backend (no hypervisor, no channels), then removes the file.
@@ -211,7 +397,7 @@ public final class HostMain {
     }
   }
 
-  /** The simulated host with the real socket transport, for the live demo. */
+  /** The simulated host with the real socket transport and control socket, for the live demo. */
   public static Module demoModule(SimulatedHost host) {
     return Modules.override(new SimulatedHalModule(host))
         .with(
@@ -220,6 +406,8 @@ public final class HostMain {
                   .bind(ChannelTransport.class)
                   .toProvider(HostMain::socketTransport)
                   .in(jakarta.inject.Singleton.class);
+              // real clients (--connect) reach the demo's control socket
+              binder.bind(ControlSocket.class).to(UnixControlSocket.class);
             });
   }
 

@@ -2,9 +2,10 @@ package io.vmpower.features;
 
 import io.cucumber.guice.ScenarioScoped;
 import io.vmpower.cli.HostApp;
+import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.config.PolicySettings;
-import io.vmpower.core.host.StateFile;
 import io.vmpower.core.policy.PolicyEngine;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
@@ -35,6 +36,8 @@ public final class SimulatedWorld implements AutoCloseable {
   private String lastErr = "";
 
   private io.vmpower.hal.sim.SimulatedQemuSockets sockets;
+  private HostMetrics metrics;
+  private java.net.InetSocketAddress metricsAddress;
   private PolicySettings policies =
       PolicySettings.defaults().withTimeZone(java.time.ZoneId.of("UTC"));
 
@@ -80,8 +83,41 @@ public final class SimulatedWorld implements AutoCloseable {
     return sockets.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
   }
 
+  /**
+   * Starts the host over the built-in scenario with the Prometheus metrics endpoint on loopback (a
+   * free port), as {@code --metrics-listen 127.0.0.1:0} does.
+   */
+  public void startWithMetrics(com.google.inject.Module... more) {
+    metrics = new HostMetrics("features-test");
+    com.google.inject.Module[] all = java.util.Arrays.copyOf(more, more.length + 1);
+    all[more.length] = metrics.module();
+    start(null, null, all);
+    metrics.collectFrom(app.injector());
+    try {
+      metricsAddress = metrics.start(new MetricsSettings.Address("127.0.0.1", 0));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The metrics endpoint's URL. */
+  public java.net.URI metricsUri() {
+    if (metricsAddress == null) {
+      throw new IllegalStateException("the host was started without metrics");
+    }
+    return java.net.URI.create("http://127.0.0.1:" + metricsAddress.getPort() + "/metrics");
+  }
+
+  public HostMetrics metrics() {
+    return metrics;
+  }
+
   /** Starts the host over the built-in scenario, or over {@code scenarioYaml} when not null. */
   public void start(String scenarioYaml, HostConfig config) {
+    start(scenarioYaml, config, new com.google.inject.Module[0]);
+  }
+
+  private void start(String scenarioYaml, HostConfig config, com.google.inject.Module... more) {
     try {
       dir = Files.createTempDirectory("vmpower-features-");
       Scenario scenario =
@@ -93,15 +129,22 @@ public final class SimulatedWorld implements AutoCloseable {
       app =
           new HostApp(
               c,
-              StateFile.none(),
-              policies,
+              io.vmpower.core.host.StateFile.none(),
               new SimulatedHalModule(host),
               new PrintWriter(out),
-              new PrintWriter(err));
+              new PrintWriter(err),
+              withPolicies(more));
       app.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code more} and the module of the world's policy settings. */
+  private com.google.inject.Module[] withPolicies(com.google.inject.Module... more) {
+    com.google.inject.Module[] all = java.util.Arrays.copyOf(more, more.length + 1);
+    all[more.length] = HostApp.policies(policies);
+    return all;
   }
 
   public void start() {
@@ -187,8 +230,59 @@ public final class SimulatedWorld implements AutoCloseable {
     return lastErr;
   }
 
+  /**
+   * Opens the host's control socket ({@code DIR/control.sock}), members of {@code group} allowed.
+   */
+  public Path openControlSocket(String group, long gid) {
+    io.vmpower.hal.sim.SimulatedControlSocket sockets = controlSockets();
+    sockets.defineGroup(group, gid);
+    Path socket = dir().resolve("control.sock");
+    try {
+      app()
+          .openControlSocket(
+              io.vmpower.core.config.ControlSettings.defaults().withPath(socket).withGroup(group));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return socket;
+  }
+
+  public io.vmpower.hal.sim.SimulatedControlSocket controlSockets() {
+    return (io.vmpower.hal.sim.SimulatedControlSocket)
+        app().injector().getInstance(io.vmpower.core.hal.ControlSocket.class);
+  }
+
+  /**
+   * Runs {@code vm-power-mgr ARGS} as a client would ({@code --connect ...}), connecting as {@code
+   * as}, and keeps its output and exit status as the last command's.
+   */
+  public int runClient(io.vmpower.core.hal.ControlPeer as, String... args) {
+    return runClientWithInput(as, "", args);
+  }
+
+  /** As {@link #runClient}, with {@code stdin} as its standard input (not a terminal). */
+  public int runClientWithInput(io.vmpower.core.hal.ControlPeer as, String stdin, String... args) {
+    controlSockets().clientIdentity(as);
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+    lastExit =
+        io.vmpower.cli.HostMain.run(
+            args,
+            new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8),
+            controlSockets());
+    lastOut = o.toString(java.nio.charset.StandardCharsets.UTF_8);
+    lastErr = e.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return lastExit;
+  }
+
   @Override
   public void close() {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (app != null) {
       app.shutdown();
     }

@@ -1,5 +1,7 @@
 package io.vmpower.core.host;
 
+import io.vmpower.core.drift.DriftMonitor;
+import io.vmpower.core.energy.EnergySampler;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.Hypervisor;
@@ -16,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the host (hypervisor events, the monitor thread, the policies) and shuts it down: policies
- * stopped, channels closed, every CPU's original frequency settings restored, the hypervisor
- * connection closed. Shutdown runs once, whichever of quit, end of input or a signal comes first.
+ * Starts the host (hypervisor events, the monitor thread, the drift check's timer, the energy
+ * sampler, the policies) and shuts it down: the timers and the policies stopped, channels closed,
+ * every CPU's original frequency settings restored, the hypervisor connection closed. Shutdown runs
+ * once, whichever of quit, end of input or a signal comes first.
  */
 @Singleton
 public final class HostLifecycle implements AutoCloseable {
@@ -29,6 +32,8 @@ public final class HostLifecycle implements AutoCloseable {
   private final CpuFrequencies frequencies;
   private final Hypervisor hypervisor;
   private final StateFile stateFile;
+  private final DriftMonitor drift;
+  private final EnergySampler energy;
   private final PolicyRuntime policies;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stateSaved;
@@ -42,8 +47,12 @@ public final class HostLifecycle implements AutoCloseable {
       CpuFrequencies frequencies,
       Hypervisor hypervisor,
       StateFile stateFile,
+      DriftMonitor drift,
+      EnergySampler energy,
       PolicyRuntime policies) {
     this.sync = sync;
+    this.drift = drift;
+    this.energy = energy;
     this.monitor = monitor;
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
@@ -57,8 +66,10 @@ public final class HostLifecycle implements AutoCloseable {
       ChannelMonitor monitor,
       CpuFrequencies frequencies,
       Hypervisor hypervisor,
-      StateFile stateFile) {
-    this(sync, monitor, frequencies, hypervisor, stateFile, null);
+      StateFile stateFile,
+      DriftMonitor drift,
+      EnergySampler energy) {
+    this(sync, monitor, frequencies, hypervisor, stateFile, drift, energy, null);
   }
 
   /**
@@ -71,6 +82,8 @@ public final class HostLifecycle implements AutoCloseable {
       saveState();
       sync.start();
       monitor.start();
+      drift.start();
+      energy.start();
       if (policies != null) {
         policies.start(sync);
       }
@@ -136,6 +149,8 @@ public final class HostLifecycle implements AutoCloseable {
       return null;
     }
     String failure = null;
+    drift.close();
+    energy.close();
     if (policies != null) {
       try {
         policies.close();

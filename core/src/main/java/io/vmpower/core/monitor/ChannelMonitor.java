@@ -5,6 +5,7 @@ import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.ChannelEventHandler;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
+import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.vm.VmRegistry;
@@ -56,19 +57,32 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   private volatile Thread thread;
   private volatile boolean running;
 
-  @Inject
+  /** A monitor that times nothing. */
   public ChannelMonitor(
       ChannelTransport transport,
       RequestDispatcher dispatcher,
       HostConfig config,
       Clock clock,
       VmRegistry registry) {
+    this(transport, dispatcher, config, clock, registry, HostTimers.NONE);
+  }
+
+  /** A monitor that records each request's time from read to reply in {@code timers}. */
+  @Inject
+  public ChannelMonitor(
+      ChannelTransport transport,
+      RequestDispatcher dispatcher,
+      HostConfig config,
+      Clock clock,
+      VmRegistry registry,
+      HostTimers timers) {
     this.transport = transport;
     this.clock = clock;
     this.reattacher = new Reattacher(config, clock);
     this.links = new ChannelLinks(transport, config, clock, registry, reattacher);
     this.output = new ReplyOutput(config, links);
-    this.reader = new RequestReader(dispatcher, config, links, output, summaries);
+    this.reader =
+        new RequestReader(dispatcher, config, links, output, summaries, clock, timers.requests());
   }
 
   public ChannelTransport transport() {

@@ -406,7 +406,7 @@ public final class PowerArbiter {
       return ScaleOutcome.UNCHANGED;
     }
     try {
-      cpus.setIndex(cpu, index);
+      power.write(cpu, index);
       return ScaleOutcome.CHANGED;
     } catch (FrequencyException e) {
       log.warn("setting CPU {} to entry {} failed: {}", cpu, index, e.getMessage());

@@ -74,7 +74,10 @@ final class SimulatedCpus {
   /**
    * Run before a change that alters what vCPUs measure (a frequency write, a CPU going offline).
    */
-  private Runnable beforeChange = () -> {};
+  private Runnable beforeLoadChange = () -> {};
+
+  /** Set by the host once built: told before every change of a CPU's power. */
+  SimulatedEnergy energy;
 
   SimulatedCpus(List<ScenarioResolver.CpuPlan> plans) {
     cpus = new Cpu[plans.size()];
@@ -89,8 +92,8 @@ final class SimulatedCpus {
     return cpus.length;
   }
 
-  void beforeChange(Runnable r) {
-    beforeChange = r;
+  void beforeLoadChange(Runnable r) {
+    beforeLoadChange = r;
   }
 
   CpuSet all() {
@@ -147,7 +150,7 @@ final class SimulatedCpus {
 
   /** Sets the index and logs the write. */
   void writeIndex(Cpu c, int index) {
-    beforeChange.run();
+    beforeChange();
     c.index = index;
     writeCount++;
     if (logSize == logCpu.length && logCpu.length < LOG_LIMIT) {
@@ -193,9 +196,17 @@ final class SimulatedCpus {
       throw new IllegalArgumentException(
           "cannot take cpu" + cpu + " offline: it is the last online CPU");
     }
-    beforeChange.run();
+    beforeChange();
     c.online = on;
     recomputeOnline();
+  }
+
+  /** Brings the vCPUs' counters and the energy up to now before a CPU's power changes. */
+  void beforeChange() {
+    beforeLoadChange.run();
+    if (energy != null) {
+      energy.update(this);
+    }
   }
 
   /** Every write to {@code cpu} fails with {@code reason} until {@link #clearFaults()}. */
