@@ -80,3 +80,23 @@ Feature: Operators set, show and remove policies
     Then the command succeeds
     When I run "show_policies" on the host
     Then the output does not contain "vm1"
+
+  Scenario: A program sets, uses and removes a policy with DPDK's JSON instructions on the control socket
+    Given the host serves its control socket to group "vmpower" (gid 995)
+    When a program sends these lines on the control socket:
+      """
+      {"id":1,"vm":"vm1","policy":{"command":"CREATE","policy_type":"TIME","busy_hours":[17,18,19],"quiet_hours":[2,3],"core_list":[0]}}
+      {"id":2,"vm":"vm2","instruction":{"command":"power","unit":"SCALE_MIN","resource_id":0}}
+      {"id":3,"vm":"vm1","policy":{"command":"create","policy_type":"WORKLOAD","workload":"HIGH","colour":"red"}}
+      {"id":4,"policy":{"command":"destroy","name":"vm2"}}
+      """
+    Then it reads these replies:
+      """
+      {"id":1,"status":0,"output":["VM 'vm1': policy set: time busy=17-19 quiet=2-3 vcpus=0"],"error":[]}
+      {"id":2,"status":0,"output":["VM 'vm2' vCPU 0: min changed"],"error":[]}
+      {"id":3,"status":2,"output":[],"error":["Error: JSON instruction: unknown key 'colour': DPDK's keys are avg_packet_thresh, busy_hours, command, core_list, mac_list, max_packet_thresh, name, policy_type, quiet_hours, resource_id, unit, workload"]}
+      {"id":4,"status":1,"output":[],"error":["Error: VM 'vm2' has no policy"]}
+      """
+    And pCPU 4 runs at 1200000 kHz
+    When I run "show_policies vm1" on the host
+    Then the output contains "vm1: time busy=17-19 quiet=2-3 vcpus=0 (set by the operator)"

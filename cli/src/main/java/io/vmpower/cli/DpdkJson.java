@@ -47,7 +47,7 @@ public final class DpdkJson {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-  private static final Set<String> ENVELOPE = Set.of("vm", "policy", "instruction");
+  private static final Set<String> ENVELOPE = Set.of("id", "vm", "policy", "instruction");
   private static final Set<String> KEYS =
       Set.of(
           "command",
@@ -104,7 +104,7 @@ public final class DpdkJson {
       String key = it.next();
       if (!ENVELOPE.contains(key)) {
         throw new IllegalArgumentException(
-            "unknown key '" + key + "': use vm and one of policy or instruction");
+            "unknown key '" + key + "': use vm and one of policy or instruction (and an id)");
       }
     }
     boolean policy = root.has("policy");

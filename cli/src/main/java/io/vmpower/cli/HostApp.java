@@ -18,6 +18,7 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
+import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.host.StateFile;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,9 +106,37 @@ public final class HostApp implements AutoCloseable {
    */
   public ControlServer openControlSocket(ControlSettings settings) throws IOException {
     ControlListener listener = injector.getInstance(ControlSocket.class).listen(settings);
-    ControlServer server = new ControlServer(listener, settings, executor, shell, VERSION, PROMPT);
+    ControlServer server =
+        new ControlServer(
+            listener,
+            settings,
+            executor,
+            shell,
+            VERSION,
+            PROMPT,
+            dpdkInstructions(injector.getInstance(PolicyCommands.class)));
     control = server;
     return server.start();
+  }
+
+  /**
+   * DPDK's JSON instructions ({@link DpdkJson}) on the control socket: status 0 with what was done,
+   * 1 when it could not be done (an unknown VM, a refused policy), 2 when the JSON is not one.
+   */
+  static ControlServer.Instructions dpdkInstructions(PolicyCommands policies) {
+    return line -> {
+      DpdkJson.Request request;
+      try {
+        request = DpdkJson.parse(line);
+      } catch (IllegalArgumentException e) {
+        return new CommandExecutor.Outcome(
+            2, List.of(), List.of("Error: JSON instruction: " + e.getMessage()), null);
+      }
+      DpdkJson.Result r = DpdkJson.execute(request, policies);
+      return r.ok()
+          ? new CommandExecutor.Outcome(0, List.of(r.message()), List.of(), null)
+          : new CommandExecutor.Outcome(1, List.of(), List.of("Error: " + r.message()), null);
+    };
   }
 
   /** The control socket's server, or null when none is open. */

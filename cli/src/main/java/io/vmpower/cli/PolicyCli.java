@@ -88,14 +88,21 @@ public final class PolicyCli {
     @Parameters(paramLabel = "VM", arity = "0..1", completionCandidates = VmNameCandidates.class)
     String vm;
 
+    private final ViewOutput output;
+
     @Inject
-    ShowPolicies(PolicyCommands policies) {
+    ShowPolicies(PolicyCommands policies, ViewOutput output) {
       super(policies);
+      this.output = output;
     }
 
     @Override
     public Integer call() throws CommandException {
-      print(PolicyFormatter.policies(policies.showPolicies(vm)));
+      output.show(
+          spec.commandLine().getOut(),
+          "policies",
+          policies.showPolicies(vm),
+          PolicyFormatter::policies);
       return 0;
     }
   }

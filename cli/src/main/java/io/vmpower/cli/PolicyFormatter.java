@@ -67,9 +67,9 @@ public final class PolicyFormatter {
     } else {
       out.add(
           "Dedicated CPUs: "
-              + d.dedicated()
+              + d.dedicated().toListString()
               + "; at their lowest (no running VM pinned): "
-              + (d.parked().isEmpty() ? "none" : d.parked())
+              + (d.parked().isEmpty() ? "none" : d.parked().toListString())
               + "; lowered "
               + d.lowered()
               + ", raised "

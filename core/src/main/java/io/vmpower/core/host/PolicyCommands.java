@@ -181,12 +181,7 @@ public final class PolicyCommands {
         engine.settings().timeZone().getId(),
         stats.hasBranchCounters() ? "available" : "not available: " + stats.branchCountersMissing(),
         new DedicatedView(
-            d.dedicated().toListString(),
-            d.parked().toListString(),
-            d.lowered(),
-            d.raised(),
-            d.problem(),
-            d.lastRaise()),
+            d.dedicated(), d.parked(), d.lowered(), d.raised(), d.problem(), d.lastRaise()),
         new SamplingView(
             stats.description(),
             s.reads(),

@@ -76,8 +76,8 @@ public final class Views {
 
   /** The CPUs dedicated to VMs and what became of them. */
   public record DedicatedView(
-      String dedicated,
-      String parked,
+      CpuSet dedicated,
+      CpuSet parked,
       long lowered,
       long raised,
       String problem,
