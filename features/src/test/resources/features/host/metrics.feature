@@ -19,7 +19,7 @@ Feature: Operators watch the host from Prometheus
     And Prometheus scrapes the host
     Then the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"acked\"}" is 1
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"nack_unknown_vcpu\"}" is 1
-    And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"nack_policy_unsupported\"}" is 1
+    And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"nack_policy_bad_vcpu\"}" is 1
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"refused_query_disabled\"}" is 1
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"answered\"}" is 0
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"1\",outcome=\"acked\"}" is absent
