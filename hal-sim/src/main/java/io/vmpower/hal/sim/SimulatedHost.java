@@ -621,8 +621,9 @@ public final class SimulatedHost implements AutoCloseable {
   Map<String, VmCounters> countersChecked(Collection<String> names) throws HypervisorException {
     return whenReachable(
         () -> {
-          integrateLocked();
+          // the counters are as of the instant they are stamped with (the clock may run on)
           long now = clock.nanoTime();
+          loads.integrate(vms.all(), now);
           Map<String, VmCounters> out = new HashMap<>();
           for (String name : names) {
             SimulatedVm v = vms.find(name);

@@ -71,6 +71,28 @@ class SimulatedVmStatisticsTest {
   }
 
   @Test
+  void onAClockThatRunsOnTheCountersAreThoseOfTheInstantTheyAreStampedWith() throws Exception {
+    host.close();
+    host =
+        new SimulatedHost(
+            ScenarioLoader.parse(SCENARIO, ScenarioLoader.Format.YAML, "t"),
+            dir,
+            SimulatedClock.followingRealTime());
+    stats = new SimulatedVmStatistics(host);
+    long start = host.clock().nanoTime();
+    VmCounters first = read("web");
+    for (int i = 0; i < 50; i++) {
+      Thread.sleep(1);
+      VmCounters c = read("web");
+      double seconds = (c.atNanos() - first.atNanos()) / 1e9;
+      long packets = c.find(MAC1).rxPackets() - first.find(MAC1).rxPackets();
+      assertEquals(1000 * seconds, packets, 1.0, "1000 packets/s over " + seconds + " s");
+      assertEquals(0.5e9 * seconds, c.vcpuTimeNanos()[0] - first.vcpuTimeNanos()[0], 2.0);
+    }
+    assertTrue(first.atNanos() >= start);
+  }
+
+  @Test
   void busyTimeIsTheLoadIntegratedOverTheClock() throws Exception {
     host.advance(Duration.ofSeconds(10));
     VmCounters c = read("web");
