@@ -196,7 +196,7 @@ public final class PolicyCommands {
   public List<PolicyStatsView> policyStats() {
     List<PolicyStatsView> out = new ArrayList<>();
     for (Vm vm : registry.all()) {
-      PolicyCounters c = engine.countersOf(vm.name());
+      PolicyCounters c = engine.viewCountersOf(vm.name());
       VmPolicy rule = engine.policyOf(vm.name());
       if (rule == null && c.installs() == 0) {
         continue;
@@ -205,6 +205,7 @@ public final class PolicyCommands {
           new PolicyStatsView(
               vm.name(),
               rule == null ? "" : rule.policy().kind().word(),
+              rule == null ? "" : rule.source().word(),
               c.decisions(),
               c.changes(),
               c.failures(),
@@ -215,7 +216,7 @@ public final class PolicyCommands {
 
   private PolicyView view(Vm vm) {
     PolicyEngine.Report r = engine.report(vm.name());
-    PolicyCounters c = engine.countersOf(vm.name());
+    PolicyCounters c = engine.viewCountersOf(vm.name());
     List<DemandView> demands = new ArrayList<>();
     for (PowerArbiter.VmDemand d : arbiter.demandsOf(vm)) {
       demands.add(new DemandView(d.cpu(), d.khz(), d.source().word()));
@@ -263,6 +264,11 @@ public final class PolicyCommands {
         .atZone(engine.settings().timeZone())
         .toOffsetDateTime()
         .toString();
+  }
+
+  /** What reading the VMs' counters cost so far. */
+  public SamplingStats.Snapshot sampling() {
+    return engine.sampling();
   }
 
   /** The clock, for front ends that print times relative to now. */

@@ -101,7 +101,16 @@ public final class Views {
       DedicatedView dedicated,
       SamplingView sampling) {}
 
-  /** A VM's policy counters, for {@code show_stats}. */
+  /**
+   * A VM's policy counters, for {@code show_stats} and the metrics ({@code kind} and {@code source}
+   * empty when it has no policy now).
+   */
   public record PolicyStatsView(
-      String vm, String kind, long decisions, long changes, long failures, long installs) {}
+      String vm,
+      String kind,
+      String source,
+      long decisions,
+      long changes,
+      long failures,
+      long installs) {}
 }

@@ -69,6 +69,7 @@ public final class PolicyEngine {
 
   private final Set<String> names = new HashSet<>();
   private final Map<String, PolicyCounters> counters = new ConcurrentHashMap<>();
+  private static final PolicyCounters NO_COUNTERS = new PolicyCounters();
   private final SamplingStats sampling = new SamplingStats();
   private volatile Runnable wakeup = () -> {};
   private volatile boolean running;
@@ -752,6 +753,12 @@ public final class PolicyEngine {
 
   public PolicyCounters countersOf(String vm) {
     return counters.computeIfAbsent(vm, k -> new PolicyCounters());
+  }
+
+  /** {@code vm}'s counters for a view: all zero when it never had a policy (none is made). */
+  public PolicyCounters viewCountersOf(String vm) {
+    PolicyCounters c = counters.get(vm);
+    return c != null ? c : NO_COUNTERS;
   }
 
   public SamplingStats.Snapshot sampling() {
