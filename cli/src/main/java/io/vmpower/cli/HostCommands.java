@@ -9,6 +9,7 @@ import io.vmpower.core.host.FrequencyCommands;
 import io.vmpower.core.host.HostViews;
 import io.vmpower.core.host.Numbers;
 import io.vmpower.core.host.PinningCommands;
+import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.host.VmCommands;
 import io.vmpower.core.power.CpuScaleResult;
 import io.vmpower.core.power.ScaleOp;
@@ -41,6 +42,7 @@ public final class HostCommands implements Callable<Integer> {
   private final FrequencyCommands frequencies;
   private final HostViews views;
   private final ViewOutput output;
+  private final PolicyCommands policies;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -51,13 +53,15 @@ public final class HostCommands implements Callable<Integer> {
       PinningCommands pinning,
       FrequencyCommands frequencies,
       HostViews views,
-      ViewOutput output) {
+      ViewOutput output,
+      PolicyCommands policies) {
     this.vms = vms;
     this.channels = channels;
     this.pinning = pinning;
     this.frequencies = frequencies;
     this.views = views;
     this.output = output;
+    this.policies = policies;
   }
 
   @Override
@@ -402,9 +406,19 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "show_stats",
-      description = "Request counters per VM and channel. Example: show_stats")
+      description =
+          "Request counters per VM and channel, then each policy's decisions. Example: show_stats")
   int showStats() {
-    output.show(out(), "stats", views.showStats(), HostFormatter::stats);
+    // the text adds each policy's counts (in JSON they are show_policies')
+    output.show(
+        out(),
+        "stats",
+        views.showStats(),
+        v -> {
+          List<String> lines = new ArrayList<>(HostFormatter.stats(v));
+          lines.addAll(PolicyFormatter.stats(policies.policyStats()));
+          return lines;
+        });
     return 0;
   }
 

@@ -15,6 +15,7 @@ import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.ControlConnectException;
 import io.vmpower.core.hal.ControlSocket;
@@ -114,9 +115,11 @@ public final class HostMain {
       return 2;
     }
     EnergySettings energySettings;
+    PolicySettings policySettings;
     try {
       driftSettings = opts.drift();
       energySettings = opts.energy();
+      policySettings = opts.policySettings();
     } catch (IllegalArgumentException ex) {
       e.println("Error: " + ex.getMessage());
       return 2;
@@ -158,10 +161,11 @@ public final class HostMain {
       }
       HostConfig config = opts.config(dir);
       HostMetrics metrics = metricsSettings.enabled() ? new HostMetrics(BuildInfo.version()) : null;
+      Module policies = HostApp.policies(policySettings);
       app =
           metrics == null
-              ? new HostApp(config, stateFile, module, o, e, drift)
-              : new HostApp(config, stateFile, module, o, e, drift, metrics.module());
+              ? new HostApp(config, stateFile, module, o, e, drift, policies)
+              : new HostApp(config, stateFile, module, o, e, drift, policies, metrics.module());
       extras.add(0, app);
       if (opts.json) {
         app.viewMode(ViewOutput.Mode.JSON_LINE);

@@ -6,8 +6,11 @@ import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.config.PolicySettings;
+import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.OptionalLong;
 import picocli.CommandLine.Command;
@@ -124,6 +127,21 @@ public final class HostOptions {
           "Where the CPU settings found at start are saved, before the first change (default:"
               + " /run/vmpower/state.properties; none with --sim).")
   Path stateFile;
+
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      description =
+          "Time zone of TIME policies' hours, e.g. Europe/Paris or UTC (default: the system's).")
+  String timeZone;
+
+  @Option(
+      names = "--dedicated-cpus",
+      paramLabel = "LIST",
+      description =
+          "CPUs dedicated to VMs (cpulist, e.g. 4-15): those no running VM is pinned to run at"
+              + " their lowest frequency, and are raised before a VM pinned to them starts.")
+  String dedicatedCpus;
 
   @Option(
       names = "--control-socket",
@@ -283,6 +301,31 @@ public final class HostOptions {
   /** The scenario file, or null for the built-in one. */
   public Path scenarioFile() {
     return sim == null || sim.isEmpty() ? null : Path.of(sim);
+  }
+
+  /**
+   * The policy settings: the defaults, with the time zone and dedicated CPUs given.
+   *
+   * @throws IllegalArgumentException naming the option and what is accepted
+   */
+  public PolicySettings policySettings() {
+    PolicySettings s = PolicySettings.defaults();
+    if (timeZone != null) {
+      try {
+        s = s.withTimeZone(ZoneId.of(timeZone));
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException(
+            "--time-zone '" + timeZone + "' is not a time zone: use e.g. UTC or Europe/Paris");
+      }
+    }
+    if (dedicatedCpus != null) {
+      try {
+        s = s.withDedicatedCpus(CpuSet.parseList(dedicatedCpus));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dedicated-cpus: " + e.getMessage());
+      }
+    }
+    return s;
   }
 
   public HostConfig config(Path dir) {

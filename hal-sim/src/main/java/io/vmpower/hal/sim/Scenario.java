@@ -40,6 +40,12 @@ import java.util.List;
  *     peerUid: 64055          # optional: uid seen behind its channels (default 64055, libvirt-qemu)
  *     peerGid: 64055          # optional: gid likewise (default 64055)
  *     peerPid: 4242           # optional: pid seen; default a new number at each start
+ *     load: [50, 10]          # optional: busy % of each vCPU at the highest non-turbo frequency
+ *                             #   (one entry: every vCPU; default 0); slower CPUs make it busier
+ *     interfaces:             # optional: network interfaces
+ *       - mac: "52:54:00:00:01:01"  # required: a unicast MAC, unique on the host
+ *         device: vnet0       #   optional: host device (default vnetN, numbered host-wide)
+ *         rxPps: 1000         #   optional: packets received per second (default 0)
  * channelDir: /tmp/powermonitor   # optional: the channel folder, when the launcher gives none
  * energy:                     # optional: the energy model (SimulatedEnergyModel); defaults shown
  *   idleWatts: 0.74           #   a CPU's power while idle, at any frequency
@@ -123,12 +129,32 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
       @JsonDeserialize(using = ScenarioChannelsDeserializer.class) List<Integer> channels,
       Long peerUid,
       Long peerGid,
-      Long peerPid) {
+      Long peerPid,
+      List<Double> load,
+      List<Interface> interfaces) {
     public Vm {
       pinning = copy(pinning);
       channels = copy(channels);
+      load = copy(load);
+      interfaces = copy(interfaces);
+    }
+
+    /** A VM with no load and no interface. */
+    public Vm(
+        String name,
+        String state,
+        Integer vcpus,
+        List<String> pinning,
+        List<Integer> channels,
+        Long peerUid,
+        Long peerGid,
+        Long peerPid) {
+      this(name, state, vcpus, pinning, channels, peerUid, peerGid, peerPid, null, null);
     }
   }
+
+  /** A network interface of a VM: its MAC, host device and receive rate in packets per second. */
+  public record Interface(String mac, String device, Long rxPps) {}
 
   /** The energy model's parameters (see {@link SimulatedEnergyModel}); null fields: defaults. */
   public record Energy(

@@ -10,6 +10,7 @@ import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
+import io.vmpower.core.hal.VmStatistics;
 import java.nio.file.Path;
 
 /**
@@ -49,6 +50,12 @@ public final class SimulatedHalModule extends AbstractModule {
   @Singleton
   Hypervisor hypervisor() {
     return new SimulatedHypervisor(host);
+  }
+
+  @Provides
+  @Singleton
+  VmStatistics statistics() {
+    return new SimulatedVmStatistics(host);
   }
 
   @Provides

@@ -3,6 +3,8 @@ package io.vmpower.hal.sim;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.PeerCredentials;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,6 +22,15 @@ final class SimulatedVm {
   long pid;
   boolean pidFixed;
 
+  // ---- what the host measures of it (see SimulatedLoads)
+  /** Busy % of each vCPU at the highest non-turbo frequency of its pCPU. */
+  final double[] load;
+
+  /** Busy time of each vCPU since QEMU started, in ns (a double: no rounding drift). */
+  final double[] busyNanos;
+
+  final List<SimulatedInterface> interfaces = new ArrayList<>();
+
   SimulatedVm(ScenarioResolver.VmPlan plan, Path channelDir) {
     this.name = plan.name();
     this.pinning = new CpuSet[plan.vcpus()];
@@ -33,6 +44,8 @@ final class SimulatedVm {
     this.gid = plan.peerGid();
     this.pid = plan.peerPid();
     this.pidFixed = plan.peerPid() > 0;
+    this.load = plan.load().clone();
+    this.busyNanos = new double[plan.vcpus()];
   }
 
   int vcpus() {

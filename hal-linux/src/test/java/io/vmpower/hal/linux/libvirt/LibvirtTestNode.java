@@ -76,6 +76,7 @@ final class LibvirtTestNode {
     private String placement;
     private VmState state = VmState.RUNNING;
     private final Map<Integer, String> pins = new LinkedHashMap<>();
+    private final List<String> macs = new ArrayList<>();
 
     private Vm(String name) {
       this.name = name;
@@ -110,6 +111,15 @@ final class LibvirtTestNode {
       return this;
     }
 
+    /**
+     * An ethernet interface with this MAC (the test driver names its device testnetN while the
+     * domain runs).
+     */
+    Vm iface(String mac) {
+      macs.add(mac);
+      return this;
+    }
+
     /** RUNNING (the test driver's default), PAUSED, SHUT_OFF or CRASHED. */
     Vm state(VmState value) {
       state = value;
@@ -141,8 +151,17 @@ final class LibvirtTestNode {
                     .append("'/>\n"));
         sb.append("    </cputune>\n");
       }
-      sb.append("    <os><type>hvm</type></os>\n")
-          .append("    <test:runstate>")
+      sb.append("    <os><type>hvm</type></os>\n");
+      if (!macs.isEmpty()) {
+        sb.append("    <devices>\n");
+        for (String mac : macs) {
+          sb.append("      <interface type='ethernet'><mac address='")
+              .append(mac)
+              .append("'/></interface>\n");
+        }
+        sb.append("    </devices>\n");
+      }
+      sb.append("    <test:runstate>")
           .append(runstate(state))
           .append("</test:runstate>\n")
           .append("  </domain>\n");
