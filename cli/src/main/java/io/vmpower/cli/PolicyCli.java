@@ -37,6 +37,7 @@ public final class PolicyCli {
   }
 
   /** What each command of the group shares: the typed operations and the output. */
+  @Command
   abstract static class Base implements Callable<Integer> {
     final PolicyCommands policies;
     @Spec CommandSpec spec;
@@ -85,7 +86,11 @@ public final class PolicyCli {
               + " demands; the time zone, branch counters, dedicated CPUs and sampling cost."
               + " Example: show_policies")
   static final class ShowPolicies extends Base {
-    @Parameters(paramLabel = "VM", arity = "0..1", completionCandidates = VmNameCandidates.class)
+    @Parameters(
+        paramLabel = "VM",
+        arity = "0..1",
+        description = "The VM to show (default: every VM).",
+        completionCandidates = VmNameCandidates.class)
     String vm;
 
     private final ViewOutput output;
@@ -115,16 +120,25 @@ public final class PolicyCli {
               + " traffic macs=MAC,... max=PPS [avg=PPS min=PPS period=1s], branch_ratio; any"
               + " with vcpus=LIST guests=allow|deny. Example: set_policy vm1 busy target=75")
   static final class SetPolicy extends Base {
-    @Parameters(index = "0", paramLabel = "VM", completionCandidates = VmNameCandidates.class)
+    @Parameters(
+        index = "0",
+        paramLabel = "VM",
+        description = "The VM (its libvirt name).",
+        completionCandidates = VmNameCandidates.class)
     String vm;
 
-    @Parameters(index = "1", paramLabel = "KIND", completionCandidates = KindWords.class)
+    @Parameters(
+        index = "1",
+        paramLabel = "KIND",
+        description = "The policy: busy, workload, time, traffic or branch_ratio.",
+        completionCandidates = KindWords.class)
     String kind;
 
     @Parameters(
         index = "2..*",
         paramLabel = "KEY=VALUE",
         arity = "0..*",
+        description = "The policy's parameters (see above); omitted ones take their defaults.",
         completionCandidates = ParameterWords.class)
     List<String> words;
 
@@ -149,7 +163,10 @@ public final class PolicyCli {
 
   @Command(name = "rm_policy", description = "Remove a VM's policy. Example: rm_policy vm1")
   static final class RmPolicy extends Base {
-    @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class)
+    @Parameters(
+        paramLabel = "VM",
+        description = "The VM whose policy goes.",
+        completionCandidates = VmNameCandidates.class)
     String vm;
 
     @Inject
@@ -179,10 +196,17 @@ public final class PolicyCli {
           "Cap the frequency a VM's guest and policy may ask for, in kHz (none lifts it); the"
               + " highest demand on a shared pCPU still wins. Example: set_vm_cap vm1 2000000")
   static final class SetVmCap extends Base {
-    @Parameters(index = "0", paramLabel = "VM", completionCandidates = VmNameCandidates.class)
+    @Parameters(
+        index = "0",
+        paramLabel = "VM",
+        description = "The VM (its libvirt name).",
+        completionCandidates = VmNameCandidates.class)
     String vm;
 
-    @Parameters(index = "1", paramLabel = "MAX_KHZ|none")
+    @Parameters(
+        index = "1",
+        paramLabel = "MAX_KHZ|none",
+        description = "The highest frequency in kHz, or none to lift the cap.")
     String khz;
 
     @Inject
@@ -225,10 +249,18 @@ public final class PolicyCli {
               + " (libvirt's qemu hook runs it in its prepare phase with the CPUs of the domain"
               + " XML). Example: prepare_vm vm1")
   static final class PrepareVm extends Base {
-    @Parameters(index = "0", paramLabel = "VM", completionCandidates = VmNameCandidates.class)
+    @Parameters(
+        index = "0",
+        paramLabel = "VM",
+        description = "The VM (its libvirt name).",
+        completionCandidates = VmNameCandidates.class)
     String vm;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "CPUS|all")
+    @Parameters(
+        index = "1",
+        arity = "0..1",
+        paramLabel = "CPUS|all",
+        description = "The CPUs (a cpulist, e.g. 2-3,6), or all of the VM's pinned CPUs.")
     String cpus;
 
     @Inject
