@@ -22,10 +22,19 @@ interface SysfsCpuControl {
   /** The CPU's table, highest first; the same instance on every call. */
   FrequencyTable table();
 
-  /** The index the hardware is at now, re-read from sysfs (the last known one if unreadable). */
+  /**
+   * The index the hardware is at now: re-read from sysfs (the last known one if unreadable), or,
+   * when writes are trusted, the index last written since the last restore.
+   */
   int currentIndex();
 
   void setIndex(int index) throws FrequencyException;
+
+  /**
+   * Whether {@link #currentIndex()} may return the index this backend last wrote without reading
+   * back (off by default; on for a CPU alone in its cpufreq policy).
+   */
+  default void trustWrites(boolean trust) {}
 
   boolean turboEnabled();
 

@@ -106,6 +106,8 @@ final class SysfsCpuTopology {
     }
     for (int cpu = controlled.first(); cpu >= 0; cpu = controlled.next(cpu + 1)) {
       related[cpu] = readRelated(cpu);
+      // a CPU alone in its policy: only its own backend writes its files
+      controls[cpu].trustWrites(related[cpu].size() == 1);
       capabilities[cpu] =
           new CpuCapabilities(controls[cpu].table().hasTurbo(), highestPerf[cpu] > lowest);
     }

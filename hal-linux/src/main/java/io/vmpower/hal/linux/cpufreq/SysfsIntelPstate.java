@@ -127,7 +127,15 @@ final class SysfsIntelPstate implements SysfsCpuControl {
 
   @Override
   public synchronized int currentIndex() {
+    if (!limits.changed()) {
+      current.forget(); // restored since the last write: the files hold the originals again
+    }
     return current.read();
+  }
+
+  @Override
+  public synchronized void trustWrites(boolean trust) {
+    current.trustWrites(trust);
   }
 
   @Override
@@ -141,6 +149,7 @@ final class SysfsIntelPstate implements SysfsCpuControl {
       limits.set(table.get(index));
     } catch (FrequencyException e) {
       governor.recheck();
+      current.forget();
       throw e;
     }
     current.written(index);
@@ -162,6 +171,7 @@ final class SysfsIntelPstate implements SysfsCpuControl {
     if (setting.equals(governor.settingName())) {
       governor.reapply();
     } else if (setting.equals("scaling_min_freq") || setting.equals("scaling_max_freq")) {
+      current.forget();
       governor.ensure(GOVERNOR);
       limits.reapply();
     } else {

@@ -32,6 +32,11 @@ final class SysfsTrackedLimits implements SysfsRestorable {
     this.journal = journal;
   }
 
+  /** Whether this backend has written the pair since the last restore. */
+  synchronized boolean changed() {
+    return changed;
+  }
+
   /** Sets min and max to {@code khz}, in the order that keeps min &le; max. */
   synchronized void set(long khz) throws FrequencyException {
     try {

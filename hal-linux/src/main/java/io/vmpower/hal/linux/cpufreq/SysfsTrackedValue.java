@@ -48,6 +48,11 @@ final class SysfsTrackedValue implements SysfsRestorable {
     return file;
   }
 
+  /** Whether this backend has written the file since the last restore. */
+  synchronized boolean changed() {
+    return changed;
+  }
+
   /** Writes {@code value}, saving the original first. */
   synchronized void write(long value) throws FrequencyException {
     save();

@@ -24,6 +24,9 @@ import java.util.List;
  *   <li>The current index is {@code scaling_setspeed} when it holds a number (our governor is
  *       active), else {@code scaling_cur_freq}, mapped to the nearest entry. When neither can be
  *       read, the last known index is returned (0 before anything was read) and a warning logged.
+ *       After a successful write the index written is trusted without reading back (unless the CPU
+ *       shares its policy with others, see {@link #trustWrites}) until a write fails, a drift
+ *       re-apply, or a restore; the drift check is what sees a change made from outside.
  * </ul>
  */
 abstract class SysfsUserspaceBackend implements SysfsCpuControl {
@@ -76,7 +79,15 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
 
   @Override
   public synchronized int currentIndex() {
+    if (!setspeed.changed()) {
+      current.forget(); // restored since the last write: the file holds the original again
+    }
     return current.read();
+  }
+
+  @Override
+  public synchronized void trustWrites(boolean trust) {
+    current.trustWrites(trust);
   }
 
   @Override
@@ -90,6 +101,7 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
       setspeed.write(table.get(index));
     } catch (FrequencyException e) {
       governor.recheck();
+      current.forget();
       throw e;
     }
     current.written(index);
@@ -114,6 +126,7 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
     if (setting.equals(governor.settingName())) {
       governor.reapply();
     } else if (setting.equals(setspeed.settingName())) {
+      current.forget();
       governor.ensure(GOVERNOR);
       setspeed.reapply();
     } else {

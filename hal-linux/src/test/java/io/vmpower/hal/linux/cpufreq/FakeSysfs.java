@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * <p>The seam also records every write ({@link #writes()}: {@code cpu0/cpufreq/scaling_setspeed=
  * 2400000}, paths relative to {@code devices/system/cpu}) and mimics the one kernel side effect the
  * backends rely on: writing {@code scaling_governor} makes {@code scaling_setspeed} show the
- * current frequency under {@code userspace} and {@code <unsupported>} under any other governor.
+ * current frequency under {@code userspace} and {@code <unsupported>} under any other governor. It
+ * counts the backend's number reads per file ({@link #numberReads}).
  */
 final class FakeSysfs {
   static final String ACPI_GOVERNORS = "conservative ondemand userspace powersave performance";
@@ -42,6 +43,7 @@ final class FakeSysfs {
   private final Path root;
   private final Path cpuRoot;
   private final List<String> writes = new ArrayList<>();
+  private final Map<String, Integer> numberReads = new HashMap<>();
   private final Map<String, IOException> persistentFailures = new HashMap<>();
   private final Map<String, Deque<IOException>> nextFailures = new HashMap<>();
 
@@ -257,6 +259,15 @@ final class FakeSysfs {
     writes.clear();
   }
 
+  /** How many times the backend read a number from {@code REL} (its request-path reads). */
+  synchronized int numberReads(String rel) {
+    return numberReads.getOrDefault(rel, 0);
+  }
+
+  private synchronized void countRead(Path file) {
+    numberReads.merge(cpuRoot.relativize(file).toString(), 1, Integer::sum);
+  }
+
   /**
    * Every entry under the root, by path relative to it: file content, {@code <dir>} for folders,
    * {@code -> target} for links.
@@ -347,6 +358,7 @@ final class FakeSysfs {
 
     @Override
     public long readNumber() throws IOException {
+      countRead(real.path());
       return real.readNumber();
     }
 

@@ -90,7 +90,49 @@ class SysfsAcpiCpufreqTest {
       f.setIndex(0, 7);
       assertEquals(7, f.currentIndex(0));
       fake.file(SETSPEED0, "2200000");
-      assertEquals(3, f.currentIndex(0), "someone else wrote setspeed");
+      assertEquals(7, f.currentIndex(0), "after a write: what was written, not read back");
+      f.restore();
+      fake.file("cpu0/cpufreq/scaling_cur_freq", "2200000");
+      assertEquals(3, f.currentIndex(0), "after a restore (governor ondemand): read again");
+    }
+  }
+
+  @Test
+  void aWriteIsTrustedSoTheRequestPathDoesNotReadBack() throws Exception {
+    FakeSysfs fake = twoCpus();
+    try (SysfsCpuFrequencies f = fake.open()) {
+      f.setIndex(0, 4);
+      int reads = fake.numberReads(SETSPEED0);
+      for (int i = 0; i < 10; i++) {
+        assertEquals(i % 2 == 0 ? 4 : 5, f.currentIndex(0));
+        f.setIndex(0, i % 2 == 0 ? 5 : 4);
+      }
+      assertEquals(reads, fake.numberReads(SETSPEED0), "no read of scaling_setspeed per change");
+      assertEquals("2000000", fake.read(SETSPEED0));
+    }
+  }
+
+  @Test
+  void aFailedWriteMakesTheNextQueryReadTheHardware() throws Exception {
+    FakeSysfs fake = twoCpus();
+    try (SysfsCpuFrequencies f = fake.open()) {
+      f.setIndex(0, 4);
+      fake.file(SETSPEED0, "1400000"); // someone else, then the kernel refuses our next store
+      fake.failNextWrite(SETSPEED0, new FileSystemException(fake.path(SETSPEED0).toString()));
+      assertThrows(FrequencyException.class, () -> f.setIndex(0, 2));
+      assertEquals(7, f.currentIndex(0), "read again after the failure: 1.4 GHz");
+    }
+  }
+
+  @Test
+  void cpusSharingOnePolicyReadBackEveryTime() throws Exception {
+    FakeSysfs fake = new FakeSysfs(tmp).cpus("0-1", "0-1").acpi(0, "ondemand", TURBO);
+    fake.sharePolicy(0, 0, 1);
+    try (SysfsCpuFrequencies f = fake.open()) {
+      f.setIndex(0, 2);
+      int reads = fake.numberReads("cpu0/cpufreq/scaling_setspeed");
+      assertEquals(2, f.currentIndex(0));
+      assertEquals(reads + 1, fake.numberReads("cpu0/cpufreq/scaling_setspeed"));
     }
   }
 

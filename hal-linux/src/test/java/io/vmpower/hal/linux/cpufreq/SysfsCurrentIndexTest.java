@@ -73,4 +73,20 @@ class SysfsCurrentIndexTest {
     write("scaling_setspeed", "2600000");
     assertEquals(0, current.read());
   }
+
+  @Test
+  void aTrustedWriteIsReturnedWithoutAReadUntilForgotten() throws Exception {
+    SysfsCurrentIndex current = twoFiles();
+    write("scaling_setspeed", "2000000");
+    current.written(4);
+    assertEquals(2, current.read(), "writes not trusted (the default): read back");
+    current.trustWrites(true);
+    current.written(4);
+    assertEquals(4, current.read(), "trusted: what was written, the file is not read");
+    current.forget();
+    assertEquals(2, current.read(), "forgotten: read again");
+    current.written(3);
+    current.trustWrites(false);
+    assertEquals(2, current.read(), "trust withdrawn: read again");
+  }
 }

@@ -112,12 +112,15 @@ class SysfsIntelPstateTest {
     FakeSysfs fake = host();
     try (SysfsCpuFrequencies f = fake.open()) {
       assertEquals(0, f.currentIndex(0), "untouched: max is cpuinfo_max_freq");
+      fake.file(MAX0, "1620000");
+      assertEquals(6, f.currentIndex(0), "off-table: the nearest entry");
       f.setIndex(0, 5);
       assertEquals(5, f.currentIndex(0));
-      fake.file(MAX0, "1620000");
-      assertEquals(6, f.currentIndex(0));
       fake.file(MAX0, "3500000");
-      assertEquals(0, f.currentIndex(0));
+      assertEquals(5, f.currentIndex(0), "after a write: what was written, not read back");
+      f.restore();
+      fake.file(MAX0, "3500000");
+      assertEquals(0, f.currentIndex(0), "after a restore: read again");
     }
   }
 
