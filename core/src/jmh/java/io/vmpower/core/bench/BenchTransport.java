@@ -12,6 +12,7 @@ import java.nio.file.Path;
 final class BenchTransport implements ChannelTransport {
   private final ByteBuffer requests;
   private BenchEndpoint opened;
+  private boolean readableOnAwait;
 
   BenchTransport(ByteBuffer requests) {
     this.requests = requests;
@@ -33,8 +34,18 @@ final class BenchTransport implements ChannelTransport {
     return opened;
   }
 
+  /** Makes each {@link #await} report the opened endpoint readable (a monitor turn's event). */
+  BenchTransport readableOnAwait() {
+    readableOnAwait = true;
+    return this;
+  }
+
   @Override
-  public void await(long timeoutMillis, ChannelEventHandler handler) {}
+  public void await(long timeoutMillis, ChannelEventHandler handler) {
+    if (readableOnAwait) {
+      handler.onReadable(opened);
+    }
+  }
 
   @Override
   public void wakeup() {}

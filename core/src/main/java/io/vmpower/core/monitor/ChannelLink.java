@@ -31,6 +31,9 @@ final class ChannelLink {
 
   boolean watchingWritable;
 
+  /** Whether {@link ReplyOutput} has this link's backlog to write at the end of the turn. */
+  boolean backlogQueued;
+
   /** The rate limit of this channel's refusal log lines. */
   final RefusalLog refusals = new RefusalLog();
 

@@ -128,7 +128,12 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
     if (maxWaitMillis >= 0 && (timeout < 0 || timeout > maxWaitMillis)) {
       timeout = maxWaitMillis;
     }
-    transport.await(timeout, this);
+    reader.beginTurn();
+    try {
+      transport.await(timeout, this);
+    } finally {
+      reader.endTurn();
+    }
     runTasks();
     links.reattachDue();
     if (!summaries.isEmpty()) {

@@ -61,12 +61,24 @@ public final class RequestDispatcher {
   /** The rate limit of the request being served (monitor thread only). */
   private RefusalLog refusals = sharedRefusals;
 
+  /** Where the monitor's turn keeps ACKs that wait for a deferred write; null: none (tests). */
+  private TurnAcks turnAcks;
+
   @Inject
   public RequestDispatcher(PowerArbiter arbiter, GuestPolicies policies, Clock clock) {
     this.arbiter = arbiter;
     this.power = arbiter.power();
     this.policies = policies;
     this.clock = clock;
+  }
+
+  public PowerArbiter arbiter() {
+    return arbiter;
+  }
+
+  /** The monitor's record of ACKs given within a turn, before the writes they depend on. */
+  void turnAcks(TurnAcks acks) {
+    this.turnAcks = acks;
   }
 
   /** A dispatcher with no policies (policy packets are refused). */
@@ -170,14 +182,25 @@ public final class RequestDispatcher {
       nack(channel, format, packets, base, out, Counter.NACK_SCALE_FAILED);
       return;
     }
+    // in a monitor turn the demand is set but the write waits for the turn's end: if it fails,
+    // the turn's demands on the CPU are undone and this ACK becomes a NACK
+    boolean deferred = turnAcks != null && arbiter.inTurnHere();
     if (format.hasReplies()) {
       reply(channel, out, Wire.REQUEST_SIZE);
+      int at = -1;
       if (out.remaining() >= Wire.REQUEST_SIZE) {
+        at = out.position();
         ReplyCodec.writeAckNack(packets, base, true, out);
       }
       channel.stats().increment(Counter.ACKED);
+      if (deferred) {
+        turnAcks.add(channel, vm.pinning((int) vcpu), out, at, Counter.ACKED);
+      }
     } else {
       channel.stats().increment(Counter.LEGACY_SERVED);
+      if (deferred) {
+        turnAcks.add(channel, vm.pinning((int) vcpu), out, -1, Counter.LEGACY_SERVED);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.vmpower.core.monitor;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.Clock;
 import io.vmpower.core.metrics.LatencyRecorder;
+import io.vmpower.core.power.PowerArbiter;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelEvent;
 import io.vmpower.core.vm.ChannelStats.Counter;
@@ -10,6 +11,7 @@ import io.vmpower.core.wire.Reassembler;
 import io.vmpower.core.wire.WireFormat;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +21,13 @@ import org.slf4j.LoggerFactory;
  * {@link RequestDispatcher}, the replies handed to {@link ReplyOutput}. One reassembler serves
  * every channel in turn; the bytes of an incomplete request are kept in the channel's link until
  * the rest arrives. Monitor thread only; allocation-free once a channel has kept a partial request.
+ *
+ * <p>Write-combining: between {@link #beginTurn} and {@link #endTurn} (the monitor's turn: one wait
+ * for events and the channels it found readable) the frequency each request decides is kept in
+ * memory, so several requests for one CPU cost one write at the end of the turn, and each reply is
+ * written only after the write it depends on (a failed write turns the ACKs that depended on it
+ * into NACKs, see {@link TurnAcks}). Outside a turn (tests calling the monitor's handler directly)
+ * each request writes and replies at once.
  *
  * <p>Each request's latency, from the read of its channel to its reply written (the end of the turn
  * for a request without a reply), goes to the {@link LatencyRecorder} of requests; with {@link
@@ -39,6 +48,16 @@ final class RequestReader {
   /** Every channel's reads go through this one, in turn. */
   private final Reassembler in;
 
+  private final PowerArbiter arbiter;
+  private final TurnAcks acks = new TurnAcks();
+  private boolean inTurn;
+
+  /** Per channel served in the turn (when timed): when it was read and how many it served. */
+  private long[] readAt = new long[64];
+
+  private int[] servedIn = new int[64];
+  private int timedCount;
+
   RequestReader(
       RequestDispatcher dispatcher,
       HostConfig config,
@@ -56,6 +75,43 @@ final class RequestReader {
     this.output = output;
     this.summaries = summaries;
     this.in = new Reassembler(format.requestSize(), config.packetsPerTurn());
+    this.arbiter = dispatcher.arbiter();
+    dispatcher.turnAcks(acks);
+  }
+
+  /**
+   * Begins a turn: the frequency writes the requests served until {@link #endTurn} decide are
+   * combined, one per CPU, and their replies are written after them (write-combining).
+   */
+  void beginTurn() {
+    inTurn = true;
+    arbiter.beginTurn();
+    output.beginTurn();
+  }
+
+  /**
+   * Ends the turn: the frequency writes first; the ACKs that depended on a write that failed become
+   * NACKs; then the replies, each channel's in the order served.
+   */
+  void endTurn() {
+    if (!inTurn) {
+      return;
+    }
+    inTurn = false;
+    if (arbiter.endTurn()) {
+      int turned = acks.nackFailed(arbiter);
+      arbiter.clearFailures();
+      log.warn("{} request(s) NACKed: the frequency write they depended on failed", turned);
+    }
+    acks.clear();
+    output.endTurn();
+    if (timed && timedCount > 0) {
+      long now = clock.nanoTime();
+      for (int i = 0; i < timedCount; i++) {
+        latency.record(now - readAt[i], servedIn[i]);
+      }
+      timedCount = 0;
+    }
   }
 
   /** Reads what {@code link}'s guest sent and serves its whole requests. */
@@ -75,7 +131,21 @@ final class RequestReader {
     }
     int served = serve(link);
     if (timed && served > 0) {
-      latency.record(clock.nanoTime() - start, served);
+      if (inTurn) {
+        if (timedCount == readAt.length) {
+          readAt = Arrays.copyOf(readAt, timedCount * 2);
+          servedIn = Arrays.copyOf(servedIn, timedCount * 2);
+        }
+        readAt[timedCount] = start;
+        servedIn[timedCount++] = served;
+      } else {
+        latency.record(clock.nanoTime() - start, served);
+      }
+    }
+    if (output.turnFull()) {
+      // no room for another channel's replies: this turn ends here, the next begins
+      endTurn();
+      beginTurn();
     }
   }
 

@@ -22,6 +22,29 @@ final class CpuDemands {
 
   private int bestCount;
 
+  /** Makes this a copy of {@code other} (allocates only when this has less room). */
+  void copyFrom(CpuDemands other) {
+    if (vms.length < other.count) {
+      int n = other.vms.length;
+      vms = new Vm[n];
+      index = new int[n];
+      source = new DemandSource[n];
+      atNanos = new long[n];
+    }
+    System.arraycopy(other.vms, 0, vms, 0, other.count);
+    System.arraycopy(other.index, 0, index, 0, other.count);
+    System.arraycopy(other.source, 0, source, 0, other.count);
+    System.arraycopy(other.atNanos, 0, atNanos, 0, other.count);
+    for (int i = other.count; i < count; i++) {
+      vms[i] = null;
+      source[i] = null;
+    }
+    count = other.count;
+    parked = other.parked;
+    best = other.best;
+    bestCount = other.bestCount;
+  }
+
   int count() {
     return count;
   }

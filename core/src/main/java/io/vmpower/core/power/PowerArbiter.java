@@ -51,6 +51,15 @@ public final class PowerArbiter {
   private final Clock clock;
   private final CpuDemands[] demands;
 
+  /** Per CPU, its demands as they were before the current turn first changed them. */
+  private final CpuDemands[] saved;
+
+  /** Per CPU, whether {@link #saved} holds this turn's copy (monitor thread only). */
+  private final boolean[] savedInTurn;
+
+  /** Per CPU, whether its write failed at the end of the last turn (monitor thread only). */
+  private final boolean[] failedInTurn;
+
   @Inject
   public PowerArbiter(PowerManager power, Clock clock) {
     this.power = power;
@@ -58,8 +67,12 @@ public final class PowerArbiter {
     this.clock = clock;
     int n = Math.max(cpus.cpus().last(), cpus.offlineCpus().last()) + 1;
     this.demands = new CpuDemands[Math.max(n, 0)];
+    this.saved = new CpuDemands[demands.length];
+    this.savedInTurn = new boolean[demands.length];
+    this.failedInTurn = new boolean[demands.length];
     for (int i = 0; i < demands.length; i++) {
       demands[i] = new CpuDemands();
+      saved[i] = new CpuDemands();
     }
   }
 
@@ -114,7 +127,8 @@ public final class PowerArbiter {
         }
       }
       CpuDemands d = demands[cpu];
-      int current = cpus.currentIndex(cpu);
+      touch(cpu, d);
+      int current = power.current(cpu);
       int slot = d.slot(vm);
       int base = slot < 0 || d.index(slot) <= d.best() ? current : d.index(slot);
       int target = clampToCap(vm, table, ScalingPolicy.targetIndex(op, table, base, turbo(cpu)));
@@ -148,7 +162,8 @@ public final class PowerArbiter {
       FrequencyTable table = cpus.table(cpu);
       int target = clampToCap(vm, table, Math.max(0, Math.min(index, table.lowestIndex())));
       CpuDemands d = demands[cpu];
-      return setDemand(cpu, d, vm, d.slot(vm), target, DemandSource.POLICY, cpus.currentIndex(cpu));
+      touch(cpu, d);
+      return setDemand(cpu, d, vm, d.slot(vm), target, DemandSource.POLICY, power.current(cpu));
     } finally {
       lock.unlock();
     }
@@ -193,8 +208,9 @@ public final class PowerArbiter {
       if (slot < 0) {
         return ScaleOutcome.UNCHANGED;
       }
+      touch(cpu, d);
       d.remove(slot);
-      return writeDecision(cpu, d, cpus.currentIndex(cpu));
+      return writeDecision(cpu, d, power.current(cpu));
     } finally {
       lock.unlock();
     }
@@ -215,8 +231,9 @@ public final class PowerArbiter {
         CpuDemands d = demands[cpu];
         int slot = d.slot(vm);
         if (slot >= 0 && d.source(slot) == source) {
+          touch(cpu, d);
           d.remove(slot);
-          writeDecision(cpu, d, cpus.currentIndex(cpu));
+          writeDecision(cpu, d, power.current(cpu));
         }
       } finally {
         lock.unlock();
@@ -257,9 +274,10 @@ public final class PowerArbiter {
       lock.lock();
       try {
         CpuDemands d = demands[cpu];
+        touch(cpu, d);
         int slot = d.slot(vm);
         FrequencyTable table = cpus.table(cpu);
-        int current = cpus.currentIndex(cpu);
+        int current = power.current(cpu);
         if (slot >= 0) {
           d.set(slot, clampToCap(vm, table, d.index(slot)), d.source(slot), d.atNanos(slot));
         } else if (used.contains(cpu) && vm.capKhz() > 0) {
@@ -288,8 +306,9 @@ public final class PowerArbiter {
     lock.lock();
     try {
       CpuDemands d = demands[cpu];
+      touch(cpu, d);
       d.parked = true;
-      return writeDecision(cpu, d, cpus.currentIndex(cpu));
+      return writeDecision(cpu, d, power.current(cpu));
     } finally {
       lock.unlock();
     }
@@ -307,8 +326,9 @@ public final class PowerArbiter {
     lock.lock();
     try {
       CpuDemands d = demands[cpu];
+      touch(cpu, d);
       d.parked = false;
-      int current = cpus.currentIndex(cpu);
+      int current = power.current(cpu);
       if (d.count() > 0 || index == current) {
         return writeDecision(cpu, d, current);
       }
@@ -331,6 +351,76 @@ public final class PowerArbiter {
     }
   }
 
+  // ---- write-combining: the monitor's turns
+
+  /**
+   * Begins a turn on the calling thread (the monitor's): from now until {@link #endTurn}, the
+   * decisions it makes are kept in memory, each CPU's latest one written once at the end. Decisions
+   * and queries within the turn see the frequencies decided so far, exactly as if each had been
+   * written at once, so the frequency written is the one applying the requests one by one gives.
+   */
+  public void beginTurn() {
+    power.defer();
+  }
+
+  /**
+   * Ends the turn: writes each CPU whose decided index differs from what it runs at, once. A CPU
+   * whose write fails keeps its frequency and gets back the demands it had before the turn (as when
+   * each request's own write fails); {@link #failedInTurn(int)} tells which, until the next turn.
+   *
+   * @return whether any write failed
+   */
+  public boolean endTurn() {
+    boolean failed = false;
+    int n = power.dirtyCount();
+    for (int i = 0; i < n; i++) {
+      int cpu = power.dirty(i);
+      ReentrantLock lock = power.lock(cpu);
+      lock.lock();
+      try {
+        if (power.writePending(cpu)) {
+          failedInTurn[cpu] = true;
+          failed = true;
+          if (savedInTurn[cpu]) {
+            demands[cpu].copyFrom(saved[cpu]);
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    power.endDeferral();
+    for (int cpu = 0; cpu < savedInTurn.length; cpu++) {
+      savedInTurn[cpu] = false;
+    }
+    return failed;
+  }
+
+  /** Whether the calling thread is in a turn ({@link #beginTurn}): its writes wait for the end. */
+  public boolean inTurnHere() {
+    return power.deferringHere();
+  }
+
+  /** Whether the write of {@code cpu} failed at the end of the last turn. */
+  public boolean failedInTurn(int cpu) {
+    return cpu >= 0 && cpu < failedInTurn.length && failedInTurn[cpu];
+  }
+
+  /** Forgets the failures of the last turn (once its replies were corrected). */
+  public void clearFailures() {
+    for (int cpu = 0; cpu < failedInTurn.length; cpu++) {
+      failedInTurn[cpu] = false;
+    }
+  }
+
+  /** Before a turn first changes {@code cpu}'s demands: keeps a copy to go back to on failure. */
+  private void touch(int cpu, CpuDemands d) {
+    if (!savedInTurn[cpu] && power.deferringHere()) {
+      saved[cpu].copyFrom(d);
+      savedInTurn[cpu] = true;
+    }
+  }
+
   // ---- decide and write
 
   /**
@@ -344,7 +434,7 @@ public final class PowerArbiter {
     ReentrantLock lock = power.lock(cpu);
     lock.lock();
     try {
-      return decide(cpu, demands[cpu], cpus.currentIndex(cpu));
+      return decide(cpu, demands[cpu], power.current(cpu));
     } finally {
       lock.unlock();
     }
@@ -439,7 +529,7 @@ public final class PowerArbiter {
             new Demand(
                 d.vm(i).name(), d.index(i), table.get(d.index(i)), d.source(i), d.atNanos(i)));
       }
-      int current = cpus.currentIndex(cpu);
+      int current = power.current(cpu);
       return new CpuDemandView(
           cpu, table.get(current), d.parked, decide(cpu, d, current), List.copyOf(list));
     } finally {

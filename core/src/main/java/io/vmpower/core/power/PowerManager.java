@@ -45,6 +45,20 @@ public final class PowerManager {
   private final double[] weightNow;
   private volatile boolean trackWeights;
 
+  /**
+   * The thread whose writes are deferred (the monitor during a turn), or null: see {@link #defer}.
+   */
+  private volatile Thread deferring;
+
+  /** Per CPU, the index decided but not written yet (-1: none); guarded by the CPU's lock. */
+  private final int[] pending;
+
+  /** The CPUs given a pending index by the deferring thread, in order (that thread only). */
+  private final int[] dirty;
+
+  private final boolean[] isDirty;
+  private int dirtyCount;
+
   /** A power manager that times nothing. */
   public PowerManager(CpuFrequencies cpus) {
     this(cpus, Clock.SYSTEM, HostTimers.NONE);
@@ -63,9 +77,13 @@ public final class PowerManager {
     this.weightIntegral = new double[locks.length];
     this.weightSince = new long[locks.length];
     this.weightNow = new double[locks.length];
+    this.pending = new int[locks.length];
+    this.dirty = new int[locks.length];
+    this.isDirty = new boolean[locks.length];
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
       lastSet[i] = -1;
+      pending[i] = -1;
     }
   }
 
@@ -116,14 +134,14 @@ public final class PowerManager {
     lock.lock();
     try {
       FrequencyTable table = cpus.table(cpu);
-      long before = table.get(cpus.currentIndex(cpu));
+      long before = table.get(current(cpu));
       try {
         ScaleOutcome outcome = apply(cpu, op);
-        return new CpuScaleResult(cpu, outcome, before, table.get(cpus.currentIndex(cpu)), null);
+        return new CpuScaleResult(cpu, outcome, before, table.get(current(cpu)), null);
       } catch (FrequencyException e) {
         log.warn("scale {} of CPU {} failed: {}", op, cpu, e.getMessage());
         return new CpuScaleResult(
-            cpu, ScaleOutcome.FAILED, before, table.get(cpus.currentIndex(cpu)), e.getMessage());
+            cpu, ScaleOutcome.FAILED, before, table.get(current(cpu)), e.getMessage());
       }
     } finally {
       lock.unlock();
@@ -145,7 +163,7 @@ public final class PowerManager {
     ReentrantLock lock = locks[cpu];
     lock.lock();
     try {
-      return cpus.table(cpu).get(cpus.currentIndex(cpu));
+      return cpus.table(cpu).get(current(cpu));
     } finally {
       lock.unlock();
     }
@@ -181,7 +199,7 @@ public final class PowerManager {
    */
   public void adoptCurrent(int cpu) {
     if (controls(cpu) && lastSet[cpu] >= 0) {
-      lastSet[cpu] = cpus.currentIndex(cpu);
+      lastSet[cpu] = current(cpu);
     }
   }
 
@@ -229,7 +247,7 @@ public final class PowerManager {
         turboChanged = true;
       }
     }
-    int current = cpus.currentIndex(cpu);
+    int current = current(cpu);
     int target = ScalingPolicy.targetIndex(op, table, current, cpus.turboEnabled(cpu));
     if (target == current) {
       return turboChanged ? ScaleOutcome.CHANGED : ScaleOutcome.UNCHANGED;
@@ -250,6 +268,21 @@ public final class PowerManager {
    * energy weights). {@link PowerArbiter} writes through it too. Called holding the CPU's lock.
    */
   void write(int cpu, int index) throws FrequencyException {
+    if (deferring != null) {
+      if (deferring == Thread.currentThread()) {
+        if (!isDirty[cpu]) {
+          isDirty[cpu] = true;
+          dirty[dirtyCount++] = cpu;
+        }
+        pending[cpu] = index;
+        return;
+      }
+      pending[cpu] = -1; // written now: what the deferring thread decided before is superseded
+    }
+    writeNow(cpu, index);
+  }
+
+  private void writeNow(int cpu, int index) throws FrequencyException {
     if (!timed) {
       cpus.setIndex(cpu, index);
     } else {
@@ -270,6 +303,72 @@ public final class PowerManager {
   }
 
   /**
+   * The index {@code cpu} is at: the one decided in memory and not yet written during a deferred
+   * turn, else the backend's. Called holding the CPU's lock.
+   */
+  int current(int cpu) {
+    int p = pending[cpu];
+    return p >= 0 ? p : cpus.currentIndex(cpu);
+  }
+
+  // ---- write-combining: the monitor's turns
+
+  /**
+   * From now until {@link #endDeferral}, frequency writes made on the calling thread are decided in
+   * memory only ({@link #current} returns them); {@link #writePending} writes each CPU once. Writes
+   * from other threads go through at once and supersede what this thread decided for that CPU.
+   */
+  void defer() {
+    deferring = Thread.currentThread();
+  }
+
+  /** Whether the calling thread's writes are deferred now. */
+  boolean deferringHere() {
+    return deferring == Thread.currentThread();
+  }
+
+  /** How many CPUs the deferring thread has given a pending index (some may be superseded). */
+  int dirtyCount() {
+    return dirtyCount;
+  }
+
+  /** The {@code i}th CPU given a pending index. */
+  int dirty(int i) {
+    return dirty[i];
+  }
+
+  /**
+   * Writes the pending index of {@code cpu} when it differs from what the backend has (nothing when
+   * a turn's requests cancelled out, or another thread wrote meanwhile); the pending index is
+   * cleared either way. Called holding the CPU's lock, on the deferring thread.
+   *
+   * @return whether a write was attempted and failed (the backend keeps its frequency)
+   */
+  boolean writePending(int cpu) {
+    int p = pending[cpu];
+    pending[cpu] = -1;
+    if (p < 0 || p == cpus.currentIndex(cpu)) {
+      return false;
+    }
+    try {
+      writeNow(cpu, p);
+      return false;
+    } catch (FrequencyException e) {
+      log.warn("setting CPU {} to entry {} failed: {}", cpu, p, e.getMessage());
+      return true;
+    }
+  }
+
+  /** Ends the deferral begun by {@link #defer} (after every dirty CPU was written). */
+  void endDeferral() {
+    for (int i = 0; i < dirtyCount; i++) {
+      isDirty[dirty[i]] = false;
+    }
+    dirtyCount = 0;
+    deferring = null;
+  }
+
+  /**
    * From now on, keeps per CPU the integral over time of the relative power of the frequency it is
    * at ({@link PowerWeight}), advanced at each frequency write this power manager makes; read by
    * {@link #weightIntegral(int)} for the per-VM energy attribution. Idempotent.
@@ -286,7 +385,7 @@ public final class PowerManager {
         FrequencyTable t = cpus.table(cpu);
         weights[cpu] = PowerWeight.of(t);
         weightSince[cpu] = clock.nanoTime();
-        weightNow[cpu] = weights[cpu][cpus.currentIndex(cpu)];
+        weightNow[cpu] = weights[cpu][current(cpu)];
       } finally {
         lock.unlock();
       }

@@ -96,6 +96,73 @@ class ChannelMonitorTest {
   }
 
   @Test
+  void aTurnWritesEachCpuOnceWhateverItsRequestsWere() throws Exception {
+    monitor();
+    Channel c0 = channel(0);
+    Channel c1 = channel(1);
+    FakeGuestPort g0 = transport.listen(c0.path());
+    FakeGuestPort g1 = transport.listen(c1.path());
+    monitor.attach(c0);
+    monitor.attach(c1);
+
+    // down then up on CPU 2 (vCPU 0): they cancel out, nothing is written
+    g0.write(times(request(0, Wire.SCALE_DOWN), 1));
+    g1.write(times(request(0, Wire.SCALE_UP), 1));
+    monitor.turn(0);
+    assertTrue(ReplyCodec.decode(g0.read(464)).isAck());
+    assertTrue(ReplyCodec.decode(g1.read(464)).isAck());
+    assertEquals(List.of(), hw.writes(), "down and up in one turn: no write");
+    assertEquals(4, hw.currentIndex(2));
+
+    // three downs on CPU 2 from two channels: one write, three steps
+    g0.write(times(request(0, Wire.SCALE_DOWN), 2));
+    g1.write(times(request(0, Wire.SCALE_DOWN), 1));
+    monitor.turn(0);
+    assertEquals(2 * 464, g0.read(2 * 464).length);
+    assertEquals(464, g1.read(464).length);
+    assertEquals(1, hw.writes().size());
+    assertEquals(7, hw.currentIndex(2));
+    assertEquals(3, c0.stats().get(Counter.ACKED) + c1.stats().get(Counter.ACKED) - 2);
+  }
+
+  @Test
+  void whenATurnsWriteFailsTheRequestsThatDependedOnItAreNacked() throws Exception {
+    monitor();
+    Channel c0 = channel(0);
+    FakeGuestPort g0 = transport.listen(c0.path());
+    monitor.attach(c0);
+    hw.failIndexWrites(2, "EBUSY");
+
+    // vCPU 0 (CPU 2) twice, vCPU 1 (CPU 3) once: CPU 2's write fails, CPU 3's is made
+    byte[] down0 = request(0, Wire.SCALE_DOWN);
+    byte[] down1 = request(1, Wire.SCALE_DOWN);
+    byte[] sent = new byte[3 * 464];
+    System.arraycopy(down0, 0, sent, 0, 464);
+    System.arraycopy(down1, 0, sent, 464, 464);
+    System.arraycopy(down0, 0, sent, 928, 464);
+    g0.write(sent);
+    monitor.turn(0);
+
+    byte[] replies = g0.read(3 * 464);
+    assertEquals(3 * 464, replies.length);
+    assertTrue(ReplyCodec.decode(Arrays.copyOfRange(replies, 0, 464)).isNack());
+    assertTrue(ReplyCodec.decode(Arrays.copyOfRange(replies, 464, 928)).isAck());
+    assertTrue(ReplyCodec.decode(Arrays.copyOfRange(replies, 928, 1392)).isNack());
+    assertEquals(4, hw.currentIndex(2), "CPU 2 keeps its frequency");
+    assertEquals(5, hw.currentIndex(3));
+    assertEquals(2, c0.stats().get(Counter.NACK_SCALE_FAILED));
+    assertEquals(1, c0.stats().get(Counter.ACKED));
+    assertEquals(3, c0.stats().outcomes());
+
+    // the failed turn's demands were undone: the next request steps from CPU 2's real frequency
+    hw.healWrites(2);
+    g0.write(down0);
+    monitor.turn(0);
+    assertTrue(ReplyCodec.decode(g0.read(464)).isAck());
+    assertEquals(5, hw.currentIndex(2));
+  }
+
+  @Test
   void attachesServesARequestAndWritesTheReply() throws Exception {
     monitor();
     Channel c = channel(0);
