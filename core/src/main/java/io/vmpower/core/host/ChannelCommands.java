@@ -80,6 +80,7 @@ public final class ChannelCommands {
                 + ".1, ...)");
       }
     }
+    List<Channel> added = new ArrayList<>(wanted.size());
     for (Map.Entry<Integer, Path> e : wanted.entrySet()) {
       int n = e.getKey();
       if (vm.channel(n) != null) {
@@ -87,13 +88,26 @@ public final class ChannelCommands {
             new ChannelResult(n, e.getValue(), false, "channel " + n + " is already added"));
         continue;
       }
-      Channel c = vm.addChannel(n, e.getValue());
-      try {
-        monitor.attach(c);
-        results.add(new ChannelResult(n, c.path(), true, "added, " + c.state()));
-      } catch (Exception ex) {
-        vm.removeChannel(n);
-        results.add(new ChannelResult(n, c.path(), false, ex.getMessage()));
+      added.add(vm.addChannel(n, e.getValue()));
+    }
+    // one round trip to the monitor thread for all of them
+    List<Exception> failures;
+    try {
+      failures = monitor.attachAll(added);
+    } catch (Exception ex) {
+      for (Channel c : added) {
+        vm.removeChannel(c.number());
+      }
+      throw new CommandException("could not attach the channels of VM '" + name + "': " + ex);
+    }
+    for (int i = 0; i < added.size(); i++) {
+      Channel c = added.get(i);
+      Exception ex = failures.get(i);
+      if (ex == null) {
+        results.add(new ChannelResult(c.number(), c.path(), true, "added, " + c.state()));
+      } else {
+        vm.removeChannel(c.number());
+        results.add(new ChannelResult(c.number(), c.path(), false, ex.getMessage()));
       }
     }
     results.sort((a, b) -> Integer.compare(a.channel(), b.channel()));

@@ -25,6 +25,9 @@ public final class ChannelFolder {
   private final HostConfig config;
   private final VmRegistry registry;
 
+  private List<Path> namesOf;
+  private String[] names;
+
   /** What a scan found: the VM's sockets by channel number, and the entries it skipped, and why. */
   public record Scan(SortedMap<Integer, Path> sockets, List<ChannelResult> skipped) {}
 
@@ -47,8 +50,11 @@ public final class ChannelFolder {
   public Scan scan(String vm) throws CommandException {
     SortedMap<Integer, Path> sockets = new TreeMap<>();
     List<ChannelResult> skipped = new ArrayList<>();
-    for (Path p : list()) {
-      String file = p.getFileName().toString();
+    List<Path> entries = list();
+    String[] files = names(entries);
+    for (int i = 0; i < files.length; i++) {
+      Path p = entries.get(i);
+      String file = files[i];
       if (!ChannelName.startsWithVm(vm, file)) {
         continue;
       }
@@ -97,6 +103,23 @@ public final class ChannelFolder {
       throw new CommandException(
           "cannot read the channel folder " + config.channelDir() + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The file names of {@code entries}; kept while the transport returns the same listing (it reuses
+   * one while the folder is unchanged), so a command per VM does not make a string of each of the
+   * folder's entries again.
+   */
+  private synchronized String[] names(List<Path> entries) {
+    if (entries != namesOf) {
+      String[] out = new String[entries.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = entries.get(i).getFileName().toString();
+      }
+      names = out;
+      namesOf = entries;
+    }
+    return names;
   }
 
   /** Whether {@code file} is a channel of another registered VM whose name extends {@code vm}. */

@@ -13,6 +13,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -195,6 +197,28 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
         () -> {
           links.attach(channel);
           return null;
+        });
+  }
+
+  /**
+   * Attaches channels for the first time, all in one call on the monitor thread (add_channels of a
+   * VM's channels, the daemon's auto-attach): one round trip to the monitor however many channels.
+   * Returns, per channel in order, null when attached or why it was not (it then stays DISCONNECTED
+   * and the monitor forgets it, as {@link #attach} does).
+   */
+  public List<Exception> attachAll(List<Channel> channels) throws Exception {
+    return call(
+        () -> {
+          List<Exception> failures = new ArrayList<>(channels.size());
+          for (Channel c : channels) {
+            try {
+              links.attach(c);
+              failures.add(null);
+            } catch (Exception e) {
+              failures.add(e);
+            }
+          }
+          return failures;
         });
   }
 

@@ -163,6 +163,28 @@ class ChannelMonitorTest {
   }
 
   @Test
+  void attachAllAttachesInOneCallOnTheMonitorThreadAndReportsEachFailure() throws Exception {
+    monitor().start();
+    Channel c0 = channel(0);
+    Channel c1 = channel(1);
+    Channel c2 = channel(2);
+    FakeGuestPort g0 = transport.listen(c0.path());
+    transport.listen(c2.path()); // nobody listens on c1's socket
+    List<Exception> failures = monitor.attachAll(List.of(c0, c1, c2));
+    assertEquals(3, failures.size());
+    assertEquals(null, failures.get(0));
+    assertTrue(failures.get(1) != null, "c1 has no socket");
+    assertEquals(null, failures.get(2));
+    assertEquals(ChannelState.CONNECTED, c0.state());
+    assertEquals(ChannelState.DISCONNECTED, c1.state());
+    assertEquals(ChannelState.CONNECTED, c2.state());
+    assertEquals(2, transport.opens());
+
+    g0.write(request(0, Wire.SCALE_DOWN));
+    assertTrue(ReplyCodec.decode(g0.readFully(464, PATIENCE)).isAck(), "served once attached");
+  }
+
+  @Test
   void attachesServesARequestAndWritesTheReply() throws Exception {
     monitor();
     Channel c = channel(0);

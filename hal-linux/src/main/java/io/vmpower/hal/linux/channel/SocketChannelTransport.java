@@ -10,7 +10,9 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -39,6 +41,15 @@ public final class SocketChannelTransport implements ChannelTransport {
 
   /** Created once: {@code select(Consumer, long)} then allocates nothing per event. */
   private final Consumer<SelectionKey> dispatcher = this::dispatch;
+
+  /** How much older than a listing the folder's time must be for the listing to be reused. */
+  static final long SETTLED_MILLIS = 50;
+
+  // the last listing of a channel folder (see list)
+  private List<Path> listed;
+  private Path listedDir;
+  private long listedModified;
+  private long listedAt;
 
   /** The handler of the {@link #await} in progress; null outside it. */
   private ChannelEventHandler handler;
@@ -98,6 +109,32 @@ public final class SocketChannelTransport implements ChannelTransport {
       // Linux completes or refuses an AF_UNIX connect at once; waiting here would block the monitor
       throw new IOException("connection to " + path + " did not complete at once; try again later");
     }
+  }
+
+  /**
+   * The folder's entries, sorted. Listed again only when the folder changed: a listing is kept with
+   * the folder's modification time and reused while that time is the same and was at least {@link
+   * #SETTLED_MILLIS} older than the listing (file times come from a clock that advances in ticks of
+   * a few ms, so an entry made just after a listing could otherwise leave the time as it was).
+   * {@code add_channels VM all} for 256 VMs in a folder of 16,384 sockets then lists it once, not
+   * 256 times (each listing of 16,384 entries cost ~20 ms).
+   */
+  @Override
+  public synchronized List<Path> list(Path dir) throws IOException {
+    long modified = Files.getLastModifiedTime(dir).toMillis();
+    if (listed != null
+        && dir.equals(listedDir)
+        && modified == listedModified
+        && listedAt - modified >= SETTLED_MILLIS) {
+      return listed;
+    }
+    long at = System.currentTimeMillis();
+    List<Path> entries = ChannelTransport.super.list(dir);
+    listed = entries;
+    listedDir = dir;
+    listedModified = modified;
+    listedAt = at;
+    return entries;
   }
 
   @Override

@@ -7,6 +7,7 @@ import static io.vmpower.hal.linux.channel.SocketTestBytes.packet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -61,6 +63,38 @@ class SocketChannelTransportTest {
       transport.await(20, handler);
     }
     assertTrue(done.getAsBoolean(), "never happened: " + what);
+  }
+
+  @Test
+  void aFolderListingIsReusedUntilTheFolderChanges() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("channels"));
+    Files.createFile(folder.resolve("vm1.1"));
+    Files.createFile(folder.resolve("vm1.0"));
+    long settled = System.currentTimeMillis() - 10_000;
+    Files.setLastModifiedTime(folder, FileTime.fromMillis(settled));
+
+    List<Path> first = transport.list(folder);
+    assertEquals(List.of(folder.resolve("vm1.0"), folder.resolve("vm1.1")), first);
+    assertSame(first, transport.list(folder), "unchanged folder: the same listing");
+
+    Files.createFile(folder.resolve("vm1.2"));
+    Files.setLastModifiedTime(folder, FileTime.fromMillis(settled + 1_000));
+    List<Path> second = transport.list(folder);
+    assertEquals(3, second.size(), "a changed folder is listed again");
+    assertSame(second, transport.list(folder));
+  }
+
+  @Test
+  void aFolderChangedJustBeforeTheListingIsListedEveryTime() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("channels"));
+    Files.createFile(folder.resolve("vm1.0"));
+    // as if modified now: an entry made within the same tick of the file clock would not show
+    Files.setLastModifiedTime(folder, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    List<Path> first = transport.list(folder);
+    Files.createFile(folder.resolve("vm1.1"));
+    Files.setLastModifiedTime(folder, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    assertNotSame(first, transport.list(folder));
+    assertEquals(2, transport.list(folder).size());
   }
 
   @Test
