@@ -20,6 +20,9 @@
 #                               add_channels VM 0-63 (no scan)
 #   --matrix 'N PHASE..;N ..'   instead of the built-in matrix, e.g. '64 tput:16:4' (phases: see
 #                               ci/bench/loadgen.c); for profiling a change
+#   --starts K                  K separate starts of the host (no channels), each timed from the
+#                               launcher to the answer of add_vm (default 10; 0 with --short or
+#                               --matrix unless given)
 #
 # Prints one table; exits non-zero when any reply was wrong or missing (NACK, not an echo,
 # incomplete), when a host failed to start or attach, or when the host did not exit cleanly and
@@ -34,6 +37,7 @@ update_docs=0
 hosts="java c"
 custom=""
 attach=all
+starts=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --short) short=1 ;;
@@ -43,12 +47,15 @@ while [ $# -gt 0 ]; do
     --hosts) hosts="$2"; [ "$hosts" = both ] && hosts="java c"; shift ;;
     --matrix) custom="$2"; shift ;;
     --attach) attach="$2"; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    --starts) starts="$2"; shift ;;
+    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
     *) echo "ci/bench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 [ $short = 1 ] && [ "$rounds" = 2 ] && rounds=1
+[ -z "$starts" ] && { [ $short = 1 ] || [ -n "$custom" ]; } && starts=0
+starts="${starts:-10}"
 
 for tool in gcc java python3; do
   command -v $tool >/dev/null || { echo "ci/bench.sh: $tool is required" >&2; exit 2; }
@@ -268,6 +275,42 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
+
+# ---- start to first answer: K separate starts, no channels, nothing else running in the host
+start_once() {
+  local i="$1" d="$work/start-$1" t0
+  mkdir -p "$d/ch"
+  mkfifo "$d/hostin"
+  t0=$EPOCHREALTIME
+  VMPOWER_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" "$root/bin/vm-power-mgr" --libvirt-uri "test://$work/node.xml" \
+    --sysfs-root "$sys" --channel-dir "$d/ch" < "$d/hostin" 2> "$d/host.err" > >(
+      while IFS= read -r line; do
+        if [[ $line == "VM 'bvm0' added"* ]]; then
+          echo "$EPOCHREALTIME $(cat /proc/"$(cat "$d/host.pid")"/task/*/schedstat 2>/dev/null |
+            awk '{s += $1; if ($1 > m) m = $1} END {printf "%.0f %.0f", s / 1e6, m / 1e6}')" > "$d/first-answer"
+        fi
+      done > /dev/null) &
+  hp=$!
+  echo "$hp" > "$d/host.pid"
+  exec 3> "$d/hostin"
+  echo "add_vm bvm0" >&3
+  for _ in $(seq 1 600); do [ -s "$d/first-answer" ] || ! kill -0 "$hp" 2>/dev/null && break; sleep 0.05; done
+  echo quit >&3
+  exec 3>&-
+  wait "$hp" || fail "start $i: the host exited with $?"
+  hp=""
+  if [ -s "$d/first-answer" ]; then
+    echo -e "java\t0\t$i\tstarts\t$(echo "$t0 $(cat "$d/first-answer")" |
+      awk '{printf "start_ms=%.0f cpu_ms=%s main_cpu_ms=%s", ($2 - $1) * 1000, $3, $4}')" >> "$results"
+  else
+    fail "start $i: no answer to add_vm"
+    sed -n '1,20p' "$d/host.err" >&2
+  fi
+}
+if [ "$starts" -gt 0 ] && [[ " $hosts " == *" java "* ]]; then
+  stage "$starts starts of the host"
+  for i in $(seq 1 "$starts"); do start_once "$i"; done
+fi
 elapsed=$(($(date +%s) - started))
 
 default_rounds=$([ $short = 1 ] && echo 1 || echo 2)

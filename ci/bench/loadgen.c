@@ -531,16 +531,84 @@ static int phase_lat(int samples, int warm, double gap_us) {
   return c_nacks || c_errors || warm_nacks || warm_errors || missing;
 }
 
+/* One thread of the host: its name, CPU (schedstat ns) and times it was switched in (wakeups). */
+struct thread_stat {
+  int tid;
+  char name[32];
+  double cpu_ns;
+  unsigned long long runs;
+};
+
+/* Every thread of the host now; returns how many (at most max). */
+static int host_threads(struct thread_stat *out, int max) {
+  if (host_pid <= 0) return 0;
+  char path[96];
+  snprintf(path, sizeof path, "/proc/%d/task", host_pid);
+  DIR *d = opendir(path);
+  if (!d) return 0;
+  int n = 0;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL && n < max) {
+    if (e->d_name[0] == '.') continue;
+    char p2[320], buf[128];
+    struct thread_stat *t = &out[n];
+    t->tid = atoi(e->d_name);
+    snprintf(p2, sizeof p2, "/proc/%d/task/%s/comm", host_pid, e->d_name);
+    int fd = open(p2, O_RDONLY);
+    if (fd < 0) continue;
+    ssize_t k = read(fd, t->name, sizeof t->name - 1);
+    close(fd);
+    t->name[k > 0 ? k : 0] = 0;
+    for (char *c = t->name; *c; c++)
+      if (*c == '\n' || *c == ' ' || *c == ',' || *c == ':') *c = *c == '\n' ? 0 : '_';
+    snprintf(p2, sizeof p2, "/proc/%d/task/%s/schedstat", host_pid, e->d_name);
+    fd = open(p2, O_RDONLY);
+    if (fd < 0) continue;
+    k = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (k <= 0) continue;
+    buf[k] = 0;
+    unsigned long long wait;
+    if (sscanf(buf, "%lf %llu %llu", &t->cpu_ns, &wait, &t->runs) != 3) continue;
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+#define MAX_THREADS 512
+static struct thread_stat idle_before[MAX_THREADS], idle_after[MAX_THREADS];
+
 static int phase_idle(double seconds) {
   reset_counts();
   struct meter m;
   meter_start(&m);
+  int nb = host_threads(idle_before, MAX_THREADS);
   double start = now_s();
   while (now_s() - start < seconds) pump(200, 0, 0);
+  double wall = now_s() - start;
+  int na = host_threads(idle_after, MAX_THREADS);
   uint64_t unsolicited = c_acks + c_nacks + c_errors;
-  printf("RESULT phase=idle channels=%d seconds=%.2f unsolicited=%llu", nchan, now_s() - start,
+  printf("RESULT phase=idle channels=%d seconds=%.2f unsolicited=%llu", nchan, wall,
          (unsigned long long)unsolicited);
   meter_print(&m);
+  /* per thread that ran during the phase: name:CPU % of a core:wakeups; and the monitor's wakeups */
+  long monitor_wakeups = host_pid > 0 ? 0 : -1;
+  printf(" threads=");
+  int printed = 0;
+  for (int i = 0; i < na; i++) {
+    for (int j = 0; j < nb; j++) {
+      if (idle_before[j].tid != idle_after[i].tid) continue;
+      unsigned long long runs = idle_after[i].runs - idle_before[j].runs;
+      double cpu = 100.0 * (idle_after[i].cpu_ns - idle_before[j].cpu_ns) / 1e9 / wall;
+      if (!strcmp(idle_after[i].name, "channel-monitor")) monitor_wakeups += (long)runs;
+      if (runs > 0) {
+        printf("%s%s:%.4f:%llu", printed++ ? "," : "", idle_after[i].name, cpu, runs);
+      }
+    }
+  }
+  if (!printed) printf("-");
+  printf(" monitor_wakeups=%ld", monitor_wakeups);
   printf("\n");
   fflush(stdout);
   return unsolicited != 0;
