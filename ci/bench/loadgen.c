@@ -165,6 +165,12 @@ struct meter {
   long ticks;
 };
 
+static struct meter attach_meter;
+static int attach_nb;
+struct thread_stat;
+static int attach_threads_before(void);
+static void print_threads_since(int nb);
+
 static void meter_start(struct meter *m) {
   if (host_pid_file) {
     FILE *f = fopen(host_pid_file, "r");
@@ -358,12 +364,22 @@ static void setup(void) {
       chans[i].fd = s;
       struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &chans[i]};
       if (epoll_ctl(ep, EPOLL_CTL_ADD, s, &ev) < 0) die("epoll_ctl");
-      if (attached++ == 0) first = now_s();
+      if (attached++ == 0) {
+        first = now_s();
+        meter_start(&attach_meter); /* the host's CPU from its first connection on */
+        attach_nb = attach_threads_before();
+      }
     }
   }
   free(lfd);
   fprintf(stderr, "loadgen: all %d channels attached\n", nchan);
-  printf("RESULT phase=attach channels=%d seconds=%.3f\n", nchan, now_s() - first);
+  double took = now_s() - first;
+  printf("RESULT phase=attach channels=%d seconds=%.3f", nchan, took);
+  if (host_pid > 0) {
+    printf(" host_cpu_s=%.3f", host_sched_s() - attach_meter.sched);
+    print_threads_since(attach_nb);
+  }
+  printf("\n");
 }
 
 static void reset_counts(void) {
@@ -579,20 +595,9 @@ static int host_threads(struct thread_stat *out, int max) {
 #define MAX_THREADS 512
 static struct thread_stat idle_before[MAX_THREADS], idle_after[MAX_THREADS];
 
-static int phase_idle(double seconds) {
-  reset_counts();
-  struct meter m;
-  meter_start(&m);
-  int nb = host_threads(idle_before, MAX_THREADS);
-  double start = now_s();
-  while (now_s() - start < seconds) pump(200, 0, 0);
-  double wall = now_s() - start;
-  int na = host_threads(idle_after, MAX_THREADS);
-  uint64_t unsolicited = c_acks + c_nacks + c_errors;
-  printf("RESULT phase=idle channels=%d seconds=%.2f unsolicited=%llu", nchan, wall,
-         (unsigned long long)unsolicited);
-  meter_print(&m);
-  /* per thread that ran during the phase: name:CPU % of a core:wakeups; and the monitor's wakeups */
+/* Per thread that ran between the two snapshots: name:CPU % of a core:wakeups; and the monitor's
+   wakeups. */
+static void print_threads(int nb, int na, double wall) {
   long monitor_wakeups = host_pid > 0 ? 0 : -1;
   printf(" threads=");
   int printed = 0;
@@ -609,6 +614,34 @@ static int phase_idle(double seconds) {
   }
   if (!printed) printf("-");
   printf(" monitor_wakeups=%ld", monitor_wakeups);
+}
+
+static double attach_t0;
+
+static int attach_threads_before(void) {
+  attach_t0 = now_s();
+  return host_threads(idle_before, MAX_THREADS);
+}
+
+static void print_threads_since(int nb) {
+  int na = host_threads(idle_after, MAX_THREADS);
+  print_threads(nb, na, now_s() - attach_t0);
+}
+
+static int phase_idle(double seconds) {
+  reset_counts();
+  struct meter m;
+  meter_start(&m);
+  int nb = host_threads(idle_before, MAX_THREADS);
+  double start = now_s();
+  while (now_s() - start < seconds) pump(200, 0, 0);
+  double wall = now_s() - start;
+  int na = host_threads(idle_after, MAX_THREADS);
+  uint64_t unsolicited = c_acks + c_nacks + c_errors;
+  printf("RESULT phase=idle channels=%d seconds=%.2f unsolicited=%llu", nchan, wall,
+         (unsigned long long)unsolicited);
+  meter_print(&m);
+  print_threads(nb, na, wall);
   printf("\n");
   fflush(stdout);
   return unsolicited != 0;

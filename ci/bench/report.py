@@ -135,6 +135,10 @@ def tables(fig, channel_counts, windows):
             lines.append(f"| attaching {n:,} channels, first to last connection (vmpower: add_channels"
                          f" per VM; C host: a connect loop), s | {fig.cell('java', 'attach', 'seconds', '{:,.2f}', n=n)} |"
                          f" {fig.cell('c', 'attach', 'seconds', '{:,.2f}', n=n)} |")
+            if fig.values("java", "attach", "host_cpu_s", n=n):
+                lines.append(f"| ... CPU the host used meanwhile, all threads, s |"
+                             f" {fig.cell('java', 'attach', 'host_cpu_s', '{:,.2f}', n=n)} |"
+                             f" {fig.cell('c', 'attach', 'host_cpu_s', '{:,.2f}', n=n)} |")
     if fig.values("java", "starts", "start_ms"):
         k = len(fig.values("java", "starts", "start_ms"))
         lines.append(f"| start to the answer of add_vm, {k} separate starts (no channels), ms |"
