@@ -367,6 +367,8 @@ public final class PowerArbiter {
    * Ends the turn: writes each CPU whose decided index differs from what it runs at, once. A CPU
    * whose write fails keeps its frequency and gets back the demands it had before the turn (as when
    * each request's own write fails); {@link #failedInTurn(int)} tells which, until the next turn.
+   * One difference from failing request by request: a turbo switch a request of the turn made
+   * (enable_turbo, disable_turbo) is not taken back when the CPU's frequency write fails.
    *
    * @return whether any write failed
    */
