@@ -9,6 +9,7 @@ import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.monitor.ChannelMonitor;
 import io.vmpower.core.monitor.RequestDispatcher;
 import io.vmpower.core.power.PowerManager;
+import io.vmpower.core.power.ScaleOutcome;
 import io.vmpower.core.testing.FakeCpuFrequencies;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelStats.Counter;
@@ -55,6 +56,14 @@ public class MonitorBenchmark {
   @Param({"off", "on"})
   public String metrics;
 
+  /**
+   * off: the guest's VM alone on its CPUs; on: another VM's policy demands a middle frequency of
+   * both CPUs (as a {@code busy} or {@code time} policy would), so each request is decided against
+   * it by the arbiter.
+   */
+  @Param({"off", "on"})
+  public String policies;
+
   private BenchMetrics bench;
 
   private Path monitored;
@@ -100,13 +109,24 @@ public class MonitorBenchmark {
       bench = bench == null ? new BenchMetrics() : bench;
       timers = bench.timers();
     }
-    return new ChannelMonitor(
-        transport,
+    RequestDispatcher dispatcher =
         new RequestDispatcher(
             new PowerManager(
                 FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks(),
                 Clock.SYSTEM,
-                timers)),
+                timers));
+    if (policies.equals("on")) {
+      Vm policyVm =
+          new Vm(new VmInfo("policy-vm", VmState.RUNNING, 2, List.of(CpuSet.of(2), CpuSet.of(3))));
+      for (int cpu = 2; cpu <= 3; cpu++) {
+        if (dispatcher.arbiter().demand(policyVm, cpu, 5) == ScaleOutcome.FAILED) {
+          throw new IllegalStateException("the policy's demand on CPU " + cpu + " failed");
+        }
+      }
+    }
+    return new ChannelMonitor(
+        transport,
+        dispatcher,
         HostConfig.defaults(monitored),
         Clock.SYSTEM,
         new VmRegistry(),
