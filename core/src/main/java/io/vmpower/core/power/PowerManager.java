@@ -268,18 +268,18 @@ public final class PowerManager {
    * energy weights). {@link PowerArbiter} writes through it too. Called holding the CPU's lock.
    */
   void write(int cpu, int index) throws FrequencyException {
-    if (deferring != null) {
-      if (deferring == Thread.currentThread()) {
-        if (!isDirty[cpu]) {
-          isDirty[cpu] = true;
-          dirty[dirtyCount++] = cpu;
-        }
-        pending[cpu] = index;
-        return;
+    if (deferring != null && deferring == Thread.currentThread()) {
+      if (!isDirty[cpu]) {
+        isDirty[cpu] = true;
+        dirty[dirtyCount++] = cpu;
       }
-      pending[cpu] = -1; // written now: what the deferring thread decided before is superseded
+      pending[cpu] = index;
+      return;
     }
     writeNow(cpu, index);
+    // written: what the deferring thread decided before (and this decision saw) is superseded;
+    // after a failed write it stays pending, for the deferring thread's own write
+    pending[cpu] = -1;
   }
 
   private void writeNow(int cpu, int index) throws FrequencyException {

@@ -11,6 +11,8 @@ import io.vmpower.core.vm.Vm;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +64,33 @@ class PowerArbiterTest {
       }
     }
     assertEquals(before.writes(), hw.writes(), "the same writes, in the same order");
+  }
+
+  @Test
+  void aWriteFromAnotherThreadSupersedesWhatATurnDecidedUnlessItFails() throws Exception {
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      arbiter.beginTurn();
+      assertEquals(ScaleOutcome.CHANGED, arbiter.request(a, 0, ScaleOp.DOWN)); // CPU 2: 4 -> 5
+      assertEquals(List.of(), hw.writes(), "decided in memory");
+      // an operator scales CPU 2 down from where the turn put it: written at once
+      assertEquals(
+          ScaleOutcome.CHANGED, other.submit(() -> arbiter.power().scale(2, ScaleOp.DOWN)).get());
+      assertEquals(6, hw.currentIndex(2));
+      assertEquals(false, arbiter.endTurn(), "nothing left to write");
+      assertEquals(1, hw.writes().size());
+      assertEquals(6, hw.currentIndex(2));
+
+      arbiter.beginTurn();
+      assertEquals(ScaleOutcome.CHANGED, arbiter.request(a, 0, ScaleOp.DOWN)); // 6 -> 7
+      hw.failNextIndexWrite("EBUSY");
+      assertEquals(
+          ScaleOutcome.FAILED, other.submit(() -> arbiter.power().scale(2, ScaleOp.DOWN)).get());
+      assertEquals(false, arbiter.endTurn(), "the turn's own decision is still written");
+      assertEquals(7, hw.currentIndex(2));
+    } finally {
+      other.shutdownNow();
+    }
   }
 
   @Test
