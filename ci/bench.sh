@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
     --matrix) custom="$2"; shift ;;
     --attach) attach="$2"; shift ;;
     --starts) starts="$2"; shift ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "ci/bench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
