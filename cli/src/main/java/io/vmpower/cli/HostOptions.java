@@ -3,7 +3,7 @@ package io.vmpower.cli;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
-import java.util.OptionalLong;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -118,7 +118,6 @@ public final class HostOptions {
     return HostConfig.defaults(dir)
         .withWireFormat(WireFormat.parse(wire))
         .withMaxChannelsPerVm(maxChannels)
-        .withAllowedPeerUid(
-            allowedUid == null ? OptionalLong.empty() : OptionalLong.of(allowedUid));
+        .withAllowedPeerUids(allowedUid == null ? Set.of() : Set.of(allowedUid));
   }
 }

@@ -1,6 +1,6 @@
 package io.vmpower.core.monitor;
 
-import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
@@ -25,7 +25,7 @@ final class ChannelLinks {
   private static final Logger log = LoggerFactory.getLogger(ChannelMonitor.class);
 
   private final ChannelTransport transport;
-  private final HostConfig config;
+  private final ChannelRules rules;
   private final Clock clock;
   private final VmRegistry registry;
   private final Reattacher reattacher;
@@ -33,12 +33,12 @@ final class ChannelLinks {
 
   ChannelLinks(
       ChannelTransport transport,
-      HostConfig config,
+      ChannelRules rules,
       Clock clock,
       VmRegistry registry,
       Reattacher reattacher) {
     this.transport = transport;
-    this.config = config;
+    this.rules = rules;
     this.clock = clock;
     this.registry = registry;
     this.reattacher = reattacher;
@@ -74,7 +74,8 @@ final class ChannelLinks {
     Channel channel = link.channel;
     ChannelEndpoint ep = transport.open(channel.path());
     PeerCredentials peer = ep.peer();
-    if (config.allowedPeerUid().isPresent() && peer.uid() != config.allowedPeerUid().getAsLong()) {
+    ChannelRules.Rules now = rules.current();
+    if (!now.peerAllowed(peer.uid())) {
       ep.close();
       channel.stats().increment(Counter.PEER_REFUSED);
       String why =
@@ -82,8 +83,10 @@ final class ChannelLinks {
               + channel.path()
               + " refused: uid "
               + (peer.known() ? peer.uid() : "unknown")
-              + " is not the allowed uid "
-              + config.allowedPeerUid().getAsLong();
+              + (now.allowedPeerUids().size() == 1
+                  ? " is not the allowed uid "
+                  : " is not one of the allowed uids ")
+              + now.uidList();
       log.warn(why);
       throw new IOException(why);
     }

@@ -1,5 +1,6 @@
 package io.vmpower.core.monitor;
 
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.ChannelEventHandler;
@@ -56,17 +57,29 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   private volatile Thread thread;
   private volatile boolean running;
 
-  @Inject
+  /** A monitor whose channel rules stay those of {@code config}. */
   public ChannelMonitor(
       ChannelTransport transport,
       RequestDispatcher dispatcher,
       HostConfig config,
       Clock clock,
       VmRegistry registry) {
+    this(transport, dispatcher, config, new ChannelRules(config), clock, registry);
+  }
+
+  /** A monitor that follows {@code rules} as a reload changes them. */
+  @Inject
+  public ChannelMonitor(
+      ChannelTransport transport,
+      RequestDispatcher dispatcher,
+      HostConfig config,
+      ChannelRules rules,
+      Clock clock,
+      VmRegistry registry) {
     this.transport = transport;
     this.clock = clock;
     this.reattacher = new Reattacher(config, clock);
-    this.links = new ChannelLinks(transport, config, clock, registry, reattacher);
+    this.links = new ChannelLinks(transport, rules, clock, registry, reattacher);
     this.output = new ReplyOutput(config, links);
     this.reader = new RequestReader(dispatcher, config, links, output, summaries);
   }

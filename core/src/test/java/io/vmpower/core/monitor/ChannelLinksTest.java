@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.VmInfo;
@@ -35,7 +36,8 @@ class ChannelLinksTest {
   private ChannelLinks links() {
     registry.add(vm1);
     HostConfig config = HostConfig.defaults(dir);
-    return new ChannelLinks(transport, config, clock, registry, new Reattacher(config, clock));
+    return new ChannelLinks(
+        transport, new ChannelRules(config), clock, registry, new Reattacher(config, clock));
   }
 
   @Test
