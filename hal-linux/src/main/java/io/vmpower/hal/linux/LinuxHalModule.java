@@ -7,9 +7,13 @@ import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
+import io.vmpower.core.hal.ServiceNotifier;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
+import io.vmpower.hal.linux.libvirt.LibvirtBackoff;
+import io.vmpower.hal.linux.libvirt.LibvirtConnector;
 import io.vmpower.hal.linux.libvirt.LibvirtHypervisor;
+import io.vmpower.hal.linux.systemd.SystemdServiceNotifier;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,20 +21,37 @@ import java.nio.file.Path;
 
 /**
  * The real host: cpufreq through sysfs under {@code sysfsRoot}, libvirt at {@code libvirtUri},
- * AF_UNIX channel sockets on the JDK's epoll selector, and the system clock.
+ * AF_UNIX channel sockets on the JDK's epoll selector, systemd notification when {@code
+ * $NOTIFY_SOCKET} is set, and the system clock.
  */
 public final class LinuxHalModule extends AbstractModule {
   private final Path sysfsRoot;
   private final String libvirtUri;
+  private final LibvirtConnector connector;
 
   public LinuxHalModule(Path sysfsRoot, String libvirtUri) {
+    this(sysfsRoot, libvirtUri, LibvirtConnector.DEFAULT);
+  }
+
+  /**
+   * Opening libvirt connections through {@code connector} (a test that drives the libvirt test
+   * driver uses the connection the host uses, as the driver's state is per connection).
+   */
+  public LinuxHalModule(Path sysfsRoot, String libvirtUri, LibvirtConnector connector) {
     this.sysfsRoot = sysfsRoot;
     this.libvirtUri = libvirtUri;
+    this.connector = connector;
   }
 
   @Override
   protected void configure() {
     bind(Clock.class).toInstance(Clock.SYSTEM);
+  }
+
+  @Provides
+  @Singleton
+  ServiceNotifier serviceNotifier() {
+    return SystemdServiceNotifier.fromEnvironment();
   }
 
   @Provides
@@ -43,7 +64,7 @@ public final class LinuxHalModule extends AbstractModule {
   @Singleton
   Hypervisor hypervisor() {
     try {
-      return new LibvirtHypervisor(libvirtUri, false);
+      return new LibvirtHypervisor(libvirtUri, false, connector, LibvirtBackoff.DEFAULT);
     } catch (HypervisorException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -40,6 +40,9 @@ import java.util.List;
  *     peerUid: 64055          # optional: uid seen behind its channels (default 64055, libvirt-qemu)
  *     peerGid: 64055          # optional: gid likewise (default 64055)
  *     peerPid: 4242           # optional: pid seen; default a new number at each start
+ *     xmlChannels: true       # optional: whether the VM's definition names its channels as
+ *                             #   virtio.serial.port.poweragent.N ports (default true); false: its
+ *                             #   sockets only follow the {vm}.{n} convention of the folder
  * channelDir: /tmp/powermonitor   # optional: the channel folder, when the launcher gives none
  * }</pre>
  *
@@ -113,7 +116,8 @@ public record Scenario(Host host, List<Vm> vms, String channelDir) {
       @JsonDeserialize(using = ScenarioChannelsDeserializer.class) List<Integer> channels,
       Long peerUid,
       Long peerGid,
-      Long peerPid) {
+      Long peerPid,
+      Boolean xmlChannels) {
     public Vm {
       pinning = copy(pinning);
       channels = copy(channels);

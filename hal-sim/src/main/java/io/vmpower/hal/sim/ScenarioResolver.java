@@ -45,7 +45,8 @@ final class ScenarioResolver {
       List<Integer> channels,
       long peerUid,
       long peerGid,
-      long peerPid) {}
+      long peerPid,
+      boolean xmlChannels) {}
 
   record Plan(List<CpuPlan> cpus, List<VmPlan> vms, Optional<Path> channelDir) {}
 
@@ -318,7 +319,8 @@ final class ScenarioResolver {
       }
       pid = vm.peerPid();
     }
-    return new VmPlan(name, running, vcpus, pinning, channels, uid, gid, pid);
+    boolean xml = vm.xmlChannels() == null || vm.xmlChannels();
+    return new VmPlan(name, running, vcpus, pinning, channels, uid, gid, pid, xml);
   }
 
   private List<CpuSet> pinning(String f, List<String> pinning, int vcpus, int cpuCount) {

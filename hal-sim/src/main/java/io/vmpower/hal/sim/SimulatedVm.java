@@ -20,6 +20,9 @@ final class SimulatedVm {
   long pid;
   boolean pidFixed;
 
+  /** Whether the definition names the channels (virtio.serial.port.poweragent.N). */
+  final boolean xmlChannels;
+
   SimulatedVm(ScenarioResolver.VmPlan plan, Path channelDir) {
     this.name = plan.name();
     this.pinning = new CpuSet[plan.vcpus()];
@@ -33,6 +36,7 @@ final class SimulatedVm {
     this.gid = plan.peerGid();
     this.pid = plan.peerPid();
     this.pidFixed = plan.peerPid() > 0;
+    this.xmlChannels = plan.xmlChannels();
   }
 
   int vcpus() {

@@ -1,6 +1,7 @@
 package io.vmpower.hal.linux.libvirt;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
@@ -44,6 +45,28 @@ final class LibvirtDomains {
         return Optional.empty(); // undefined while we read it
       }
       throw e;
+    } finally {
+      free(domain);
+    }
+  }
+
+  /** The power channels of VM {@code name}'s XML (its live XML while it runs), or empty. */
+  Optional<DomainChannels> channels(Connect connect, String name)
+      throws LibvirtException, HypervisorException {
+    Domain domain = find(connect, name);
+    if (domain == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(LibvirtChannelXml.parse(domain.getXMLDesc(0)));
+    } catch (LibvirtException e) {
+      if (LibvirtErrors.noDomain(e)) {
+        return Optional.empty(); // undefined while we read it
+      }
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new HypervisorException(
+          "cannot read the channels of VM '" + name + "' from its XML: " + e.getMessage(), e);
     } finally {
       free(domain);
     }

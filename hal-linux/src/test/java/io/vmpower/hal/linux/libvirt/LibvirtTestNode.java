@@ -76,6 +76,7 @@ final class LibvirtTestNode {
     private String placement;
     private VmState state = VmState.RUNNING;
     private final Map<Integer, String> pins = new LinkedHashMap<>();
+    private final StringBuilder devices = new StringBuilder();
 
     private Vm(String name) {
       this.name = name;
@@ -110,6 +111,22 @@ final class LibvirtTestNode {
       return this;
     }
 
+    /** A power channel as the seed's XML has it: port poweragent.N on a socket QEMU binds. */
+    Vm powerChannel(int n, Path socket) {
+      return device(
+          "<channel type='unix'><source mode='bind' path='"
+              + socket
+              + "'/><target type='virtio' name='virtio.serial.port.poweragent."
+              + n
+              + "'/></channel>");
+    }
+
+    /** Any element of {@code <devices>}, as written. */
+    Vm device(String xml) {
+      devices.append("      ").append(xml).append('\n');
+      return this;
+    }
+
     /** RUNNING (the test driver's default), PAUSED, SHUT_OFF or CRASHED. */
     Vm state(VmState value) {
       state = value;
@@ -141,8 +158,11 @@ final class LibvirtTestNode {
                     .append("'/>\n"));
         sb.append("    </cputune>\n");
       }
-      sb.append("    <os><type>hvm</type></os>\n")
-          .append("    <test:runstate>")
+      sb.append("    <os><type>hvm</type></os>\n");
+      if (devices.length() > 0) {
+        sb.append("    <devices>\n").append(devices).append("    </devices>\n");
+      }
+      sb.append("    <test:runstate>")
           .append(runstate(state))
           .append("</test:runstate>\n")
           .append("  </domain>\n");
