@@ -11,6 +11,7 @@ import io.vmpower.core.vm.ChannelState;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.VmRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,57 @@ final class ChannelLinks {
       }
       throw e;
     }
+  }
+
+  /**
+   * Takes {@code channel} on for good, as the daemon does with a channel it found: attaches it now
+   * if it can, else leaves it DISCONNECTED and tries again after the back-off, as after a hang-up.
+   * A channel the monitor already has is left as it is. Returns whether it is attached now.
+   */
+  boolean adopt(Channel channel) {
+    if (links.containsKey(channel)) {
+      return channel.state() != ChannelState.DISCONNECTED;
+    }
+    ChannelLink link = new ChannelLink(channel);
+    links.put(channel, link);
+    try {
+      open(link);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      channel.lastError(e.getMessage());
+      link.attempts = 0;
+      reattacher.schedule(link);
+      log.info("{}: not attached yet ({}); trying again by itself", channel, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Drops every connection whose peer the rules (changed by a reload) no longer allow: the channel
+   * becomes DISCONNECTED and its re-attach is refused until the rules or the peer change. Returns a
+   * sentence per channel dropped.
+   */
+  List<String> recheckPeers() {
+    ChannelRules.Rules now = rules.current();
+    List<String> dropped = new ArrayList<>();
+    for (ChannelLink link : new ArrayList<>(links.values())) {
+      ChannelEndpoint ep = link.endpoint;
+      if (ep != null && !now.peerAllowed(ep.peer().uid())) {
+        Channel c = link.channel;
+        c.stats().increment(Counter.PEER_REFUSED);
+        String why =
+            c
+                + ": peer uid "
+                + (ep.peer().known() ? ep.peer().uid() : "unknown")
+                + " is no longer allowed (allowed: "
+                + now.uidList()
+                + "): detached";
+        c.lastError(why);
+        hangUp(link, "peer no longer allowed");
+        dropped.add(why);
+      }
+    }
+    return dropped;
   }
 
   private void open(ChannelLink link) throws IOException {

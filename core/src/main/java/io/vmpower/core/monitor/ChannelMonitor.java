@@ -13,11 +13,14 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +152,15 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
    * or when the monitor is not started).
    */
   public <T> T call(Callable<T> action) throws Exception {
+    return call(action, Duration.ofSeconds(30));
+  }
+
+  /**
+   * As {@link #call(Callable)}, waiting at most {@code timeout} for the monitor thread to run it.
+   *
+   * @throws TimeoutException when it did not run in time (it may still run later)
+   */
+  public <T> T call(Callable<T> action, Duration timeout) throws Exception {
     Thread t = thread;
     if (t == null || Thread.currentThread() == t || !running) {
       return action.call();
@@ -164,7 +176,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
         });
     transport.wakeup();
     try {
-      return f.get(30, TimeUnit.SECONDS);
+      return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception ex) {
         throw ex;
@@ -190,6 +202,59 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
           links.attach(channel);
           return null;
         });
+  }
+
+  /**
+   * Takes on channels the daemon found (see {@link ChannelLinks#adopt}): each is attached now if
+   * its socket can be connected to, else retried by itself with back-off. Returns how many are
+   * attached now.
+   */
+  public int adopt(List<Channel> channels) throws Exception {
+    return call(
+        () -> {
+          int attached = 0;
+          for (Channel c : channels) {
+            if (links.adopt(c)) {
+              attached++;
+            }
+          }
+          return attached;
+        });
+  }
+
+  /** Closes the connections of {@code channels} and forgets them, in one turn. */
+  public void detach(List<Channel> channels) throws Exception {
+    call(
+        () -> {
+          channels.forEach(links::detach);
+          return null;
+        });
+  }
+
+  /**
+   * Drops the connections whose peer the channel rules no longer allow (after a reload); one
+   * sentence per channel dropped.
+   */
+  public List<String> recheckPeers() throws Exception {
+    return call(links::recheckPeers);
+  }
+
+  /**
+   * Whether the monitor thread runs a task within {@code timeout}: the proof that it is alive and
+   * not stuck, for a service manager's watchdog. True when the monitor is not started.
+   */
+  public boolean answers(Duration timeout) {
+    try {
+      return call(() -> Boolean.TRUE, timeout);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      log.warn("the channel monitor failed a no-op: {}", e.toString());
+      return false;
+    }
   }
 
   /** Closes a channel's connection and forgets it (rm_channels). */
