@@ -6,11 +6,13 @@ import com.google.inject.Module;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.CoreModule;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.RunningConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.StateFile;
+import io.vmpower.core.service.HostService;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -22,8 +24,10 @@ import picocli.CommandLine;
 public final class HostApp implements AutoCloseable {
   private final Injector injector;
   private final HostLifecycle lifecycle;
+  private final HostService service;
   private final CommandLine commandLine;
   private final ShellRunner shell;
+  private volatile boolean serviceStarted;
 
   /** The host CLI's prompt. */
   public static final String PROMPT = "vm_power> ";
@@ -34,10 +38,28 @@ public final class HostApp implements AutoCloseable {
 
   public HostApp(
       HostConfig config, StateFile stateFile, Module hal, PrintWriter out, PrintWriter err) {
-    this.injector = Guice.createInjector(new CoreModule(config, stateFile), hal);
+    this(config, stateFile, RunningConfig.none(), hal, out, err);
+  }
+
+  /**
+   * A host that runs from {@code running}'s configuration when it comes from a file (then {@link
+   * #startService()} starts it as a service), or an interactive host as the options alone make it
+   * ({@link RunningConfig#none()}).
+   */
+  public HostApp(
+      HostConfig config,
+      StateFile stateFile,
+      RunningConfig running,
+      Module hal,
+      PrintWriter out,
+      PrintWriter err) {
+    this.injector = Guice.createInjector(new CoreModule(config, stateFile, running), hal);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
+    this.service = injector.getInstance(HostService.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
-    this.commandLine = new CommandLine(commands, new GuiceFactory(injector));
+    GuiceFactory factory = new GuiceFactory(injector);
+    this.commandLine = new CommandLine(commands, factory);
+    commandLine.addSubcommand(new CommandLine(injector.getInstance(ReloadCommand.class), factory));
     this.shell = new ShellRunner(commandLine, PROMPT);
     commandLine.setParameterExceptionHandler(
         new HostParameterErrors(commandLine.getParameterExceptionHandler()));
@@ -55,6 +77,23 @@ public final class HostApp implements AutoCloseable {
   public HostApp start() {
     lifecycle.start();
     return this;
+  }
+
+  /**
+   * Starts the host as a service from its configuration (see {@link HostService}): every managed VM
+   * served with no command, its services started, the service manager told it is ready.
+   *
+   * @throws Exception when it cannot start; {@link #shutdown()} then stops what started
+   */
+  public HostApp startService() throws Exception {
+    serviceStarted = true;
+    service.start();
+    return this;
+  }
+
+  /** The host as a service: status, reload, stop. */
+  public HostService service() {
+    return service;
   }
 
   public Injector injector() {
@@ -93,9 +132,12 @@ public final class HostApp implements AutoCloseable {
         injector.getInstance(HostConfig.class));
   }
 
-  /** Closes channels and restores every CPU; returns the restore failure or null. */
+  /**
+   * Closes channels and restores every CPU (stopping the service first when it was started);
+   * returns the restore failure or null.
+   */
   public String shutdown() {
-    return lifecycle.shutdown();
+    return serviceStarted ? service.stop() : lifecycle.shutdown();
   }
 
   @Override
