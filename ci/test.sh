@@ -11,12 +11,14 @@ fast=0
 
 stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
-# Debian packages the tests use: the libvirt library (libvirt test driver, no daemon), socat, gcc.
+# Debian packages the tests use: the libvirt library (libvirt test driver, no daemon), socat, gcc,
+# systemd (systemd-analyze, for ci/systemd-unit.sh; systemd does not run as PID 1 here).
 need_pkgs=()
 libs="$(ldconfig -p 2>/dev/null || true)"
 grep -q 'libvirt\.so\.0' <<< "$libs" || need_pkgs+=(libvirt0)
 command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc libc6-dev) # ci/bench.sh builds its C tools
+command -v systemd-analyze >/dev/null 2>&1 || need_pkgs+=(systemd)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     stage "installing ${need_pkgs[*]}"
@@ -36,6 +38,10 @@ stage "unit, HAL and acceptance tests: ./mvnw -B verify"
 if [ $fast = 1 ]; then
   exit 0
 fi
+
+# the systemd unit (systemd-analyze verify) and the daemon's notifications to a stand-in systemd
+stage "ci/systemd-unit.sh"
+bash ci/systemd-unit.sh
 
 for script in ci/e2e-*.sh; do
   [ -e "$script" ] || continue

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>start: the host (state file, hypervisor events, monitor thread), the {@link VmReconciler}'s
- *       first pass over every domain, each {@link Service}, the {@link Watchdog}, then {@code
- *       READY=1} with a status line;
+ *       first pass over every domain, each {@link Service}, then {@code READY=1} with a status
+ *       line, then the {@link Watchdog};
  *   <li>reload: {@code RELOADING=1}, the {@link ConfigReloader}, {@code READY=1};
  *   <li>stop: {@code STOPPING=1}, the watchdog, the services (reverse order), the reconciler, then
  *       the host's shutdown (channels closed, CPUs restored, hypervisor closed).
@@ -94,10 +94,10 @@ public final class HostService {
       }
     }
     checkNotStopped();
-    watchdog.start();
     String status = status();
     notifier.ready(status);
     log.info("ready: {}", status);
+    watchdog.start();
   }
 
   private void checkNotStopped() {
