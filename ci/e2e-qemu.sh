@@ -38,8 +38,17 @@
 # they re-attach by themselves and a request is served; (6) quit restores the fake tree to its
 # initial content.
 #
-# Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 300); VMPOWER_E2E_LOGS=DIR
-# copies the run's logs (host.out, host.err, console.log, setup.log, domain.xml) to DIR at exit.
+# Then the daemon run: bin/vm-power-mgr --daemon --config WORK/vmpower.yaml (the domain listed in
+# vms.manage, the QEMU user the one allowed peer uid), started with standard input from /dev/null,
+# no control socket, and NOTIFY_SOCKET a datagram socket that plays systemd (python3): (D1)
+# READY=1 once both channels, found in the domain XML, are attached, and nothing could have given
+# it a command; (D2) the guest's request is served; (D3) after virsh destroy the channels are
+# detached, after virsh start attached again by the daemon itself and a request is served; (D4)
+# SIGHUP reloads a changed file; (D5) SIGTERM: STOPPING=1, exit status 143, the tree restored.
+#
+# Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 420); VMPOWER_E2E_LOGS=DIR
+# copies the run's logs (host.out, host.err, daemon.err, notified, console.log, setup.log,
+# domain.xml) to DIR at exit.
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -47,9 +56,9 @@ if [ -z "${VMPOWER_E2E_QEMU_CHILD:-}" ]; then
   # build the host program first if it is stale (bin/vm-power-mgr does), outside the time-out
   "$root/bin/vm-power-mgr" --help >/dev/null || exit 1
   export VMPOWER_E2E_QEMU_CHILD=1
-  timeout --kill-after=30 "${VMPOWER_E2E_TIMEOUT:-300}" bash "$0" "$@"
+  timeout --kill-after=30 "${VMPOWER_E2E_TIMEOUT:-420}" bash "$0" "$@"
   code=$?
-  [ $code -eq 124 ] && echo "e2e-qemu: timed out after ${VMPOWER_E2E_TIMEOUT:-300} s" >&2
+  [ $code -eq 124 ] && echo "e2e-qemu: timed out after ${VMPOWER_E2E_TIMEOUT:-420} s" >&2
   exit $code
 fi
 
@@ -62,7 +71,7 @@ modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
 packages="qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
   busybox-static cpio socat xz-utils"
 
-work="" hp="" ctlpid="" started_libvirtd="" started_virtlogd="" defined=0
+work="" hp="" dp="" np="" ctlpid="" started_libvirtd="" started_virtlogd="" defined=0
 passes=0 fails=0 timings=()
 t_stage=0 stage_name=""
 
@@ -103,7 +112,7 @@ wait_for() {
 diagnostics() {
   [ -n "$work" ] && [ -d "$work" ] || return 0
   local f
-  for f in host.out host.err console.log; do
+  for f in host.out host.err daemon.err notified console.log; do
     [ -f "$work/$f" ] && { echo "---- $f (last 60 lines)"; tail -n 60 "$work/$f"; }
   done
   f=/var/log/libvirt/qemu/$vm.log
@@ -143,6 +152,8 @@ cleanup() {
   exec 3>&- 4>&- 2>/dev/null
   [ -n "$ctlpid" ] && stop_pid "$ctlpid"
   [ -n "$hp" ] && stop_pid "$hp"
+  [ -n "$dp" ] && stop_pid "$dp"
+  [ -n "$np" ] && stop_pid "$np"
   if [ $defined = 1 ]; then
     virsh -c "$uri" destroy "$vm" >/dev/null 2>&1
     virsh -c "$uri" undefine "$vm" >/dev/null 2>&1
@@ -152,7 +163,8 @@ cleanup() {
   [ -n "$started_virtlogd" ] && stop_pid "$started_virtlogd"
   if [ -n "$work" ] && [ -n "${VMPOWER_E2E_LOGS:-}" ]; then
     mkdir -p "$VMPOWER_E2E_LOGS" &&
-      (cd "$work" && cp -f host.out host.err console.log setup.log domain.xml "$VMPOWER_E2E_LOGS"/ 2>/dev/null)
+      (cd "$work" && cp -f host.out host.err daemon.err notified console.log setup.log domain.xml \
+        "$VMPOWER_E2E_LOGS"/ 2>/dev/null)
   fi
   [ -n "$work" ] && rm -rf "$work"
 }
@@ -611,6 +623,109 @@ else
   fail "host exited within 30 s of quit"
 fi
 check "quit restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D1: ready, no operator command"
+qemu_uid=$(id -u "$qemu_user")
+cat >vmpower.yaml <<EOF
+# the daemon of this run: the Linux HAL on the fake tree, this run's domain only
+libvirt-uri: $uri
+sysfs-root: $work/sysfs
+state-file: $work/daemon-state.properties
+channels:
+  folder: $work/ch
+  allowed-peer-uids: [$qemu_uid]
+control:
+  path: $work/daemon-control.sock
+vms:
+  manage: [$vm]
+EOF
+cat >systemd.py <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", " | ") + "\n")
+PY
+python3 systemd.py "$work/notify.sock" notified &
+np=$!
+wait_for 10 test -S notify.sock || die "the stand-in systemd did not bind its socket"
+NOTIFY_SOCKET="$work/notify.sock" VMPOWER_JAVA_OPTS="${VMPOWER_JAVA_OPTS:-}" \
+  "$root/bin/vm-power-mgr" --daemon --config "$work/vmpower.yaml" </dev/null >daemon.out 2>daemon.err &
+dp=$!
+notified_line() { grep -q "$1" notified 2>/dev/null; }
+check "READY=1 with both channels attached (STATUS: Serving 2 channel(s) of 1 VM(s), 2 attached)" \
+  wait_for 60 notified_line '^READY=1 | STATUS=Serving 2 channel(s) of 1 VM(s), 2 attached$'
+sed 's/^/  systemd heard: /' notified
+grep -E 'VmReconciler|attached to' daemon.err | sed 's/^/  /'
+no_command_path() { # nothing can give the daemon a command: stdin is /dev/null, no control socket
+  [ "$(readlink "/proc/$dp/fd/0")" = /dev/null ] && [ ! -e "$work/daemon-control.sock" ]
+}
+# >>> When the control socket (issue 12, part 2) is merged, the daemon listens at control.path:
+# >>> this check becomes "no client connected" (the daemon logs every command with its peer), and
+# >>> `vm-power-mgr --connect "$work/daemon-control.sock" -c show_stats` shows the counters here.
+check "no operator command possible: standard input is /dev/null and no control socket exists" \
+  no_command_path
+check "both channels were attached by the daemon itself, from the domain XML" \
+  [ "$(grep -c "VmReconciler: Channel $vm\.[01] ($work/ch/$vm\.[01]): CONNECTED" daemon.err)" -eq 2 ]
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D2: the guest's request served"
+[ -n "$ctlpid" ] && kill -0 "$ctlpid" 2>/dev/null || ctl_connect
+pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+before=$(khz "$pin")
+request 0 0 2 1
+check "guest read an ACK from the daemon" reply_is ack 0 2
+check "pCPU $pin (vCPU 0's pin) one step down: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
+  [ "$(khz "$pin")" = "$(step_down "$before")" ]
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D3: destroy, start re-attaches"
+ctl_disconnect
+virsh -c "$uri" destroy "$vm" >>setup.log 2>&1 || fail "virsh destroy $vm (daemon run)"
+check "after destroy the daemon detached both channels" \
+  wait_for 30 grep -q "VmReconciler: VM '$vm' is not running: 2 channel(s) detached" daemon.err
+boots=$(console_count "E2E READY")
+attached_before=$(grep -c "ChannelMonitor: $vm\.[01]: attached to" daemon.err)
+virsh -c "$uri" start "$vm" >>setup.log 2>&1 || fail "virsh start $vm (daemon run)"
+reattached() { [ "$(grep -c "ChannelMonitor: $vm\.[01]: attached to" daemon.err)" -ge $((attached_before + 2)) ]; }
+check "after start both channels are attached again by the daemon itself" wait_for 60 reattached
+wait_for 90 booted_again || echo "  the guest did not boot again within 90 s"
+ctl_connect
+pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+before=$(khz "$pin")
+request 1 0 2 1
+check "guest read an ACK after the restart" reply_is ack 0 2
+check "the request after the restart changed pCPU $pin: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
+  [ "$(khz "$pin")" = "$(step_down "$before")" ]
+check "still no operator command possible" no_command_path
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D4: SIGHUP reloads a changed file"
+printf '  settings:\n    %s:\n      queries: true\n' "$vm" >>vmpower.yaml # under vms:, the last section
+kill -HUP "$dp"
+check "SIGHUP: the reload applied the VM's new settings" \
+  wait_for 30 grep -q "ConfigReloader:   changed: VM '$vm': queries enabled" daemon.err
+reload_told() { [ "$(grep -c '^RELOADING=1' notified)" -eq 1 ] && [ "$(grep -c '^READY=1' notified)" -eq 2 ]; }
+check "systemd heard RELOADING=1, then READY=1 again" wait_for 10 reload_told
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D5: SIGTERM restores the tree"
+ctl_disconnect
+kill -TERM "$dp"
+if wait_for 30 eval '! kill -0 $dp 2>/dev/null'; then
+  wait "$dp"
+  code=$?
+  dp=""
+  check "the daemon exited with status 143 (the JVM's for SIGTERM; SuccessExitStatus=143)" [ $code -eq 143 ]
+else
+  fail "the daemon stopped within 30 s of SIGTERM"
+fi
+check "systemd heard STOPPING=1" notified_line '^STOPPING=1'
+check "SIGTERM restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
+journald_lines() { ! grep -qv '^<[0-7]>' daemon.err; }
+check "every daemon log line has its journald priority" journald_lines
 
 [ $fails -gt 0 ] && diagnostics
 summary
