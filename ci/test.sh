@@ -52,3 +52,7 @@ done
 # the performance harness in its tiny form: checks every reply, not the timings
 stage "ci/bench.sh --short"
 bash ci/bench.sh --short
+
+# the daemon's figures in their tiny form: READY=1 and every channel attached, not the timings
+stage "ci/bench-daemon.sh --short"
+bash ci/bench-daemon.sh --short
