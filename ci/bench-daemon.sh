@@ -182,7 +182,7 @@ summary() { # file: median [min-max] of its numbers
 
 # ---- 1. start to READY=1
 stage "start to READY=1: simulated host, $starts starts"
-printf 'vms:\n  manage: auto\n' >"$work/sim.yaml"
+printf 'vms:\n  manage: auto\ncontrol:\n  path: %s\n' "$work/control.sock" >"$work/sim.yaml"
 for i in $(seq 1 "$starts"); do
   one_start sim --sim --channel-dir "$work/sim-ch" --config "$work/sim.yaml"
 done
@@ -199,6 +199,8 @@ sysfs-root: $sys
 state-file: $work/state.properties
 channels:
   folder: $work/small
+control:
+  path: $work/control.sock
 EOF
 for i in $(seq 1 "$starts"); do
   one_start small --config "$work/small.yaml"
@@ -217,6 +219,8 @@ sysfs-root: $sys
 state-file: $work/state.properties
 channels:
   folder: $work/big
+control:
+  path: $work/control.sock
 EOF
 # loadgen plays QEMU for the big setup: it binds the sockets, waits for the daemon to attach them
 # all, then idles (sends nothing) and measures the daemon's CPU (host.pid, read at each phase)

@@ -12,7 +12,10 @@
 #   --rounds R                  repeat the matrix R times, interleaving the two hosts (default 2)
 #   --out DIR                   where results go (default target/bench)
 #   --update-docs               also put the table and the plot into docs/performance.md
-#   --hosts java|c|both         which hosts to run (default both)
+#   --hosts 'java c javam'      which hosts to run, space separated (default 'java c'; both =
+#                               'java c'); javam is vmpower with its metrics endpoint on
+#                               (--metrics-listen 127.0.0.1:0) and scraped every second, for the
+#                               overhead of metrics (table "metrics off/on")
 #   --attach all|list           add_channels VM all (default: scans the channel folder per VM) or
 #                               add_channels VM 0-63 (no scan)
 #   --matrix 'N PHASE..;N ..'   instead of the built-in matrix, e.g. '64 tput:16:4' (phases: see
@@ -40,7 +43,7 @@ while [ $# -gt 0 ]; do
     --hosts) hosts="$2"; [ "$hosts" = both ] && hosts="java c"; shift ;;
     --matrix) custom="$2"; shift ;;
     --attach) attach="$2"; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "ci/bench.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,9 +65,11 @@ base=/dev/shm
 work="$(mktemp -d "$base/vmpower-bench.XXXXXX")"
 hp=""
 lp=""
+sp=""
 cleanup() {
   exec 3>&- 2>/dev/null || true
   [ -n "$lp" ] && kill "$lp" 2>/dev/null
+  [ -n "$sp" ] && kill "$sp" 2>/dev/null
   [ -n "$hp" ] && kill "$hp" 2>/dev/null
   wait 2>/dev/null
   [ -n "${BENCH_KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
@@ -141,10 +146,12 @@ run() {
   lp=$!
   for _ in $(seq 1 600); do [ -f "$d/ready" ] || ! kill -0 "$lp" 2>/dev/null && break; sleep 0.05; done
   [ -f "$d/ready" ] || { fail "$host N=$n: the load generator did not bind its sockets"; cat "$d/loadgen.err" >&2; lp=""; return; }
-  if [ "$host" = java ]; then
+  if [ "$host" != c ]; then
+    local metrics_args=()
+    [ "$host" = javam ] && metrics_args=(--metrics-listen 127.0.0.1:0)
     t0=$EPOCHREALTIME
     VMPOWER_JAVA_OPTS="${BENCH_JAVA_OPTS:-}" "$root/bin/vm-power-mgr" --libvirt-uri "test://$work/node.xml" \
-      --sysfs-root "$sys" --channel-dir "$d/ch" < "$d/hostin" 2> "$d/host.err" > >(
+      --sysfs-root "$sys" --channel-dir "$d/ch" "${metrics_args[@]}" < "$d/hostin" 2> "$d/host.err" > >(
         # the time of the answer to the first command, then the rest as it comes
         {
           while IFS= read -r line; do
@@ -170,6 +177,22 @@ run() {
       done
     } >&3
     t1=$EPOCHREALTIME
+    if [ "$host" = javam ]; then
+      # scraped every second while it serves, as a Prometheus with a 1 s interval would
+      (
+        target=""
+        for _ in $(seq 1 600); do
+          target="$(sed -n 's|^Metrics: http://\(.*\)/metrics$|\1|p' "$d/host.out" 2>/dev/null)"
+          [ -n "$target" ] && break
+          sleep 0.1
+        done
+        while [ -n "$target" ] && kill -0 "$lp" 2>/dev/null; do
+          curl -s -o /dev/null "http://$target/metrics" && echo x >> "$d/scrapes"
+          sleep 1
+        done
+      ) &
+      sp=$!
+    fi
   else
     "$work/minhost" "$d/ch" "$work/minhost-setspeed" > "$d/host.out" 2> "$d/host.err" &
     hp=$!
@@ -178,22 +201,28 @@ run() {
   wait "$lp"
   code=$?
   lp=""
+  if [ -n "$sp" ]; then
+    kill "$sp" 2>/dev/null
+    wait "$sp" 2>/dev/null
+    sp=""
+    [ -s "$d/scrapes" ] || fail "javam N=$n: the metrics endpoint was never scraped"
+  fi
   local rss hwm
   rss=$(awk '/^VmRSS/ {print $2}' "/proc/$hp/status" 2>/dev/null)
   hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$hp/status" 2>/dev/null)
-  if [ "$host" = java ]; then
+  if [ "$host" != c ]; then
     echo quit >&3
     exec 3>&-
     wait "$hp"
     local hcode=$?
-    [ $hcode -eq 0 ] || fail "java N=$n: the host exited with $hcode"
+    [ $hcode -eq 0 ] || fail "$host N=$n: the host exited with $hcode"
     grep -q "^2000000$" "$cpu/cpu2/cpufreq/scaling_setspeed" ||
-      fail "java N=$n: scaling_setspeed of CPU 2 not restored ($(cat "$cpu/cpu2/cpufreq/scaling_setspeed"))"
+      fail "$host N=$n: scaling_setspeed of CPU 2 not restored ($(cat "$cpu/cpu2/cpufreq/scaling_setspeed"))"
     if [ -f "$d/first-answer" ]; then
       echo -e "$host\t$n\t$round\tstart\t$(echo "$t0 $(cat "$d/first-answer")" |
         awk '{printf "start_ms=%.0f cpu_ms=%s main_cpu_ms=%s", ($2 - $1) * 1000, $3, $4}')" >> "$results"
     else
-      fail "java N=$n: no answer to add_vm"
+      fail "$host N=$n: no answer to add_vm"
     fi
     : "$t1"
   else
@@ -206,7 +235,7 @@ run() {
   if [ $code -ne 0 ]; then
     fail "$host N=$n round $round: the load generator reported bad or missing replies (exit $code)"
     sed -n '1,20p' "$d/loadgen.err" >&2
-    [ "$host" = java ] && sed -n '1,20p' "$d/host.err" >&2
+    [ "$host" != c ] && sed -n '1,20p' "$d/host.err" >&2
   fi
   grep -h "^RESULT" "$d/loadgen.out" | sed "s/^/  $host N=$n: /" >&2
 }

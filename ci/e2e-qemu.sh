@@ -35,16 +35,20 @@
 # ask libvirt, shows it) and the next request changes pCPU 0, not 1; (3) show_vm's pinning is
 # libvirt's, and the peer it shows for each channel is the QEMU process (uid, gid, pid); (4) vCPU
 # 5 gets a NACK and changes nothing; (5) after destroy the channels are DISCONNECTED, after start
-# they re-attach by themselves and a request is served; (6) quit restores the fake tree to its
-# initial content.
+# they re-attach by themselves and a request is served; (6) the host's control socket
+# (--control-socket) gives `vm-power-mgr --connect -c show_stats` the prompt's very output, with the
+# guest's requests served; quit restores the fake tree to its initial content.
 #
 # Then the daemon run: bin/vm-power-mgr --daemon --config WORK/vmpower.yaml (the domain listed in
-# vms.manage, the QEMU user the one allowed peer uid), started with standard input from /dev/null,
-# no control socket, and NOTIFY_SOCKET a datagram socket that plays systemd (python3): (D1)
-# READY=1 once both channels, found in the domain XML, are attached, and nothing could have given
-# it a command; (D2) the guest's request is served; (D3) after virsh destroy the channels are
-# detached, after virsh start attached again by the daemon itself and a request is served; (D4)
-# SIGHUP reloads a changed file; (D5) SIGTERM: STOPPING=1, exit status 143, the tree restored.
+# vms.manage, the QEMU user the one allowed peer uid, its control socket in WORK), started with
+# standard input from /dev/null and NOTIFY_SOCKET a datagram socket that plays systemd (python3):
+# (D1) READY=1 once both channels, found in the domain XML, are attached, and no operator command
+# was given (standard input is /dev/null and the daemon's log, which names every control client
+# that changes anything, names none); (D2) the guest's request is served; (D3) after virsh destroy
+# the channels are detached, after virsh start attached again by the daemon itself, a request is
+# served, and `--connect -c show_stats` (read-only) shows the requests served, still with no
+# operator command; (D4) SIGHUP reloads a changed file; (D5) SIGTERM: STOPPING=1, exit status 143,
+# the tree restored, the control socket removed.
 #
 # Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 420); VMPOWER_E2E_LOGS=DIR
 # copies the run's logs (host.out, host.err, daemon.err, notified, console.log, setup.log,
@@ -440,7 +444,7 @@ stage "host program started"
 mkfifo host.in
 VMPOWER_JAVA_OPTS="${VMPOWER_JAVA_OPTS:-} -Dvmpower.log.level=INFO" \
   "$root/bin/vm-power-mgr" --libvirt-uri "$uri" --sysfs-root "$work/sysfs" \
-  --channel-dir "$work/ch" <host.in >host.out 2>host.err &
+  --channel-dir "$work/ch" --control-socket "$work/run/control.sock" <host.in >host.out 2>host.err &
 hp=$!
 exec 3>host.in
 
@@ -610,8 +614,14 @@ check "the request after the restart changed pCPU $pin (vCPU 0's pin): $before -
   [ "$(khz "$pin")" = "$(step_down "$before")" ]
 
 # ---------------------------------------------------------------------------------------------
-stage "check 6: quit restores the tree"
+stage "check 6: show_stats through the control socket; quit restores the tree"
 host_cmd "show_stats" && sed 's/^/  /' last.out
+"$root/bin/vm-power-mgr" --connect "$work/run/control.sock" -c show_stats >ctl-stats.out 2>ctl-stats.err
+code=$?
+check "--connect -c show_stats exited with status 0 ($(head -c 300 ctl-stats.err))" [ $code -eq 0 ]
+check "--connect -c show_stats printed what the prompt printed" diff last.out ctl-stats.out
+check "the guest's requests show as served (ACKED) through the control socket" \
+  awk '$1 == "'"$vm"'" && $5 > 0 {found = 1} END {exit !found}' ctl-stats.out
 printf 'quit\n' >&3
 exec 3>&-
 if wait_for 30 eval '! kill -0 $hp 2>/dev/null'; then
@@ -623,6 +633,7 @@ else
   fail "host exited within 30 s of quit"
 fi
 check "quit restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
+check "the host removed its control socket at exit" [ ! -e "$work/run/control.sock" ]
 
 # ---------------------------------------------------------------------------------------------
 stage "daemon D1: ready, no operator command"
@@ -659,13 +670,11 @@ check "READY=1 with both channels attached (STATUS: Serving 2 channel(s) of 1 VM
   wait_for 60 notified_line '^READY=1 | STATUS=Serving 2 channel(s) of 1 VM(s), 2 attached$'
 sed 's/^/  systemd heard: /' notified
 grep -E 'VmReconciler|attached to' daemon.err | sed 's/^/  /'
-no_command_path() { # nothing can give the daemon a command: stdin is /dev/null, no control socket
-  [ "$(readlink "/proc/$dp/fd/0")" = /dev/null ] && [ ! -e "$work/daemon-control.sock" ]
+no_command_path() { # no operator command: stdin is /dev/null, no control client changed anything
+  [ "$(readlink "/proc/$dp/fd/0")" = /dev/null ] && ! grep -q 'control client uid=' daemon.err
 }
-# >>> When the control socket (issue 12, part 2) is merged, the daemon listens at control.path:
-# >>> this check becomes "no client connected" (the daemon logs every command with its peer), and
-# >>> `vm-power-mgr --connect "$work/daemon-control.sock" -c show_stats` shows the counters here.
-check "no operator command possible: standard input is /dev/null and no control socket exists" \
+check "the daemon opened its control socket before READY=1" [ -S "$work/daemon-control.sock" ]
+check "no operator command: standard input is /dev/null, no control client ran a command" \
   no_command_path
 check "both channels were attached by the daemon itself, from the domain XML" \
   [ "$(grep -c "VmReconciler: Channel $vm\.[01] ($work/ch/$vm\.[01]): CONNECTED" daemon.err)" -eq 2 ]
@@ -699,7 +708,16 @@ request 1 0 2 1
 check "guest read an ACK after the restart" reply_is ack 0 2
 check "the request after the restart changed pCPU $pin: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
   [ "$(khz "$pin")" = "$(step_down "$before")" ]
-check "still no operator command possible" no_command_path
+"$root/bin/vm-power-mgr" --connect "$work/daemon-control.sock" -c show_stats >daemon-stats.out \
+  2>daemon-stats.err
+code=$?
+check "--connect -c show_stats on the daemon exited with status 0 ($(head -c 300 daemon-stats.err))" \
+  [ $code -eq 0 ]
+sed 's/^/  /' daemon-stats.out
+acked() { awk -v vm="$vm" '$1 == vm {n += $5} END {print n + 0}' daemon-stats.out; }
+check "show_stats through the daemon's control socket: the guest's 2 requests ACKED ($(acked))" \
+  [ "$(acked)" -ge 2 ]
+check "still no operator command: no control client ran a command" no_command_path
 
 # ---------------------------------------------------------------------------------------------
 stage "daemon D4: SIGHUP reloads a changed file"
@@ -723,6 +741,7 @@ else
   fail "the daemon stopped within 30 s of SIGTERM"
 fi
 check "systemd heard STOPPING=1" notified_line '^STOPPING=1'
+check "the daemon removed its control socket at exit" [ ! -e "$work/daemon-control.sock" ]
 check "SIGTERM restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
 journald_lines() { ! grep -qv '^<[0-7]>' daemon.err; }
 check "every daemon log line has its journald priority" journald_lines

@@ -12,8 +12,8 @@
 #      families, SuccessExitStatus=143 for the JVM's exit on SIGTERM).
 #   3. Readiness as systemd sees it: bin/vm-power-mgr --daemon (on the simulated host) with
 #      NOTIFY_SOCKET and WATCHDOG_USEC set to a real AF_UNIX datagram socket that plays systemd
-#      (python3): READY=1 after the VMs are attached, WATCHDOG=1, RELOADING=1 and READY=1 on SIGHUP,
-#      STOPPING=1 and exit status 143 on SIGTERM.
+#      (python3): READY=1 after the VMs are attached, WATCHDOG=1, its control socket answering,
+#      RELOADING=1 and READY=1 on SIGHUP, STOPPING=1 and exit status 143 on SIGTERM.
 # Prints PASS/FAIL per check and `systemd-analyze security`'s exposure level; exits non-zero on any
 # FAIL.
 set -uo pipefail
@@ -100,7 +100,7 @@ PY
 python3 "$work/systemd.py" "$work/notify" "$work/notified" &
 rp=$!
 for _ in $(seq 1 50); do [ -S "$work/notify" ] && break; sleep 0.1; done
-printf 'vms:\n  manage: auto\n' >"$work/vmpower.yaml"
+printf 'vms:\n  manage: auto\ncontrol:\n  path: %s\n' "$work/control.sock" >"$work/vmpower.yaml"
 NOTIFY_SOCKET="$work/notify" WATCHDOG_USEC=2000000 "$root/bin/vm-power-mgr" --daemon --sim \
   --channel-dir "$work/ch" --config "$work/vmpower.yaml" </dev/null >"$work/out" 2>"$work/err" &
 hp=$!
@@ -115,6 +115,12 @@ else
   fail "no READY=1 within 60 s"
 fi
 if wait_for 10 seen '^WATCHDOG=1$'; then pass "WATCHDOG=1"; else fail "no WATCHDOG=1"; fi
+if "$root/bin/vm-power-mgr" --connect "$work/control.sock" -c show_vms >"$work/vms" 2>&1 &&
+  grep -q '^vm2 .* ACTIVE ' "$work/vms"; then
+  pass "the control socket answers: --connect -c show_vms lists the VMs the daemon manages"
+else
+  fail "--connect -c show_vms: $(head -c 300 "$work/vms")"
+fi
 kill -HUP "$hp"
 if wait_for 20 seen '^RELOADING=1 | MONOTONIC_USEC=[0-9]* | STATUS=Reloading'; then
   pass "RELOADING=1 on SIGHUP"

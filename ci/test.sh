@@ -53,6 +53,10 @@ done
 stage "ci/bench.sh --short"
 bash ci/bench.sh --short
 
+# the control socket under flood and abuse, tiny form: guests and commands served throughout
+stage "ci/control-bench.sh --short"
+bash ci/control-bench.sh --short
+
 # the daemon's figures in their tiny form: READY=1 and every channel attached, not the timings
 stage "ci/bench-daemon.sh --short"
 bash ci/bench-daemon.sh --short

@@ -10,7 +10,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-HOSTS = {"java": "vmpower", "c": "minimal C host"}
+HOSTS = {"java": "vmpower", "c": "minimal C host", "javam": "vmpower, metrics on"}
 
 
 def load(path):
@@ -136,6 +136,32 @@ def tables(fig, channel_counts, windows):
     return lines
 
 
+def metrics_table(fig, channel_counts, windows):
+    """vmpower with metrics off (java) and on (javam: endpoint on, scraped every second)."""
+    if not fig.values("javam", "tput", "rate"):
+        return []
+    lines = ["", "Metrics off and on: vmpower without an endpoint, and with --metrics-listen and a"
+             " scrape every second (the request and frequency-write histograms recorded).", "",
+             "| channels | W | replies/s off | replies/s on | on / off | CPU µs/reply off |"
+             " CPU µs/reply on | reply errors on |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in channel_counts:
+        for w in windows:
+            off = fig.median("java", "tput", "rate", n=n, window=w)
+            on = fig.median("javam", "tput", "rate", n=n, window=w)
+            if off is None and on is None:
+                continue
+            bad = sum(fig.values("javam", "tput", "nacks", n=n, window=w)) + sum(
+                fig.values("javam", "tput", "errors", n=n, window=w)) + sum(
+                fig.values("javam", "tput", "incomplete", n=n, window=w))
+            lines.append(
+                f"| {n:,} | {w:.0f} | {fig.cell('java', 'tput', 'rate', n=n, window=w)} |"
+                f" {fig.cell('javam', 'tput', 'rate', n=n, window=w)} | {ratio(on, off)} |"
+                f" {fig.cell('java', 'tput', 'cpu_us', '{:.2f}', n=n, window=w)} |"
+                f" {fig.cell('javam', 'tput', 'cpu_us', '{:.2f}', n=n, window=w)} | {bad:.0f} |")
+    return lines
+
+
 def idle_rows(fig, host, n):
     rows = [r for r in fig.rows if r["host"] == host and r["kind"] == "idle" and r["n"] == n]
     by_round = defaultdict(list)
@@ -256,7 +282,7 @@ def main():
     fig = Figures(load(a.results))
     channel_counts = sorted({r["n"] for r in fig.rows})
     windows = sorted({r["window"] for r in fig.rows if r["kind"] == "tput"})
-    body = tables(fig, channel_counts, windows)
+    body = tables(fig, channel_counts, windows) + metrics_table(fig, channel_counts, windows)
     if a.short:
         body += ["(--short checks replies and that everything runs; its timings mean little.)"]
     else:

@@ -5,6 +5,8 @@ import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
+import io.vmpower.core.hal.EnergyZone;
 import io.vmpower.core.hal.Hypervisor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +36,8 @@ public final class CapabilityReport {
       CpuFrequencies cpus,
       Hypervisor hypervisor,
       ChannelTransport transport,
-      HostConfig config) {
+      HostConfig config,
+      EnergyCounters energy) {
     List<String> out = new ArrayList<>();
     out.add("vmpower host: " + hal);
     out.add("CPU frequencies: " + cpus.description());
@@ -64,6 +67,7 @@ public final class CapabilityReport {
     if (!cpus.offlineCpus().isEmpty()) {
       out.add("  offline (not touched): " + cpus.offlineCpus().toListString());
     }
+    out.addAll(energy(energy));
     out.add("Hypervisor: " + hypervisor.description());
     out.add("Channel transport: " + transport.description());
     out.add(
@@ -88,6 +92,24 @@ public final class CapabilityReport {
               + (config.allowedPeerUids().size() == 1 ? " " : "s ")
               + rules.uidList()
               + " accepted");
+    }
+    return out;
+  }
+
+  /** The energy counters: where they come from, the zones, and those that cannot be read. */
+  public static List<String> energy(EnergyCounters energy) {
+    List<String> out = new ArrayList<>();
+    out.add("Energy counters: " + energy.description());
+    List<String> readable = new ArrayList<>();
+    for (EnergyZone z : energy.zones()) {
+      if (z.readable()) {
+        readable.add(z.id() + " " + z.name());
+      } else {
+        out.add("  WARNING: " + z.id() + " (" + z.name() + ") unreadable: " + z.problem());
+      }
+    }
+    if (!readable.isEmpty()) {
+      out.add(1, "  " + String.join(", ", readable));
     }
     return out;
   }

@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
  * The {@code vm_power>} commands, with the seed's syntax. Each parses its words strictly (channel
  * lists by {@link ChannelSelectionConverter}), calls the typed operation of its group ({@link
  * VmCommands}, {@link ChannelCommands}, {@link PinningCommands}, {@link FrequencyCommands}, {@link
- * HostViews}) and prints the result; errors are thrown as {@link CommandException} and printed by
- * the shell as one line, with exit code 1.
+ * HostViews}) and prints the result (a view through {@link ViewOutput}, as text or JSON); errors
+ * are thrown as {@link CommandException} and printed by the shell as one line, with exit code 1.
  */
 @Command(
     name = "",
@@ -40,6 +40,7 @@ public final class HostCommands implements Callable<Integer> {
   private final PinningCommands pinning;
   private final FrequencyCommands frequencies;
   private final HostViews views;
+  private final ViewOutput output;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -49,12 +50,14 @@ public final class HostCommands implements Callable<Integer> {
       ChannelCommands channels,
       PinningCommands pinning,
       FrequencyCommands frequencies,
-      HostViews views) {
+      HostViews views,
+      ViewOutput output) {
     this.vms = vms;
     this.channels = channels;
     this.pinning = pinning;
     this.frequencies = frequencies;
     this.views = views;
+    this.output = output;
   }
 
   @Override
@@ -142,13 +145,13 @@ public final class HostCommands implements Callable<Integer> {
   int showVm(
       @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
       throws CommandException {
-    print(HostFormatter.vm(views.showVm(vm)));
+    output.show(out(), "vm", views.showVm(vm), HostFormatter::vm);
     return 0;
   }
 
   @Command(name = "show_vms", description = "One line per added VM. Example: show_vms")
   int showVms() {
-    print(HostFormatter.vms(views.showVms()));
+    output.show(out(), "vms", views.showVms(), HostFormatter::vms);
     return 0;
   }
 
@@ -286,7 +289,8 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_cpu_freq",
       description = "Show a core's current frequency. Example: show_cpu_freq 3")
   int showCpuFreq(@Parameters(paramLabel = "CORE") String core) throws CommandException {
-    print(HostFormatter.freqs(views.showCpuFreq(CpuSet.of(cpu(core)))));
+    output.show(
+        out(), "frequencies", views.showCpuFreq(CpuSet.of(cpu(core))), HostFormatter::freqs);
     return 0;
   }
 
@@ -294,7 +298,7 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_cpu_freq_mask",
       description = "Show the frequency of each core of a mask. Example: show_cpu_freq_mask 0xc")
   int showCpuFreqMask(@Parameters(paramLabel = "MASK") String mask) throws CommandException {
-    print(HostFormatter.freqs(views.showCpuFreq(mask(mask))));
+    output.show(out(), "frequencies", views.showCpuFreq(mask(mask)), HostFormatter::freqs);
     return 0;
   }
 
@@ -330,7 +334,7 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Every CPU: driver, governor, frequencies, turbo, the vCPUs on it. Example: show_cpus")
   int showCpus() {
-    print(HostFormatter.cpus(views.showCpus()));
+    output.show(out(), "cpus", views.showCpus(), HostFormatter::cpus);
     return 0;
   }
 
@@ -338,7 +342,7 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_stats",
       description = "Request counters per VM and channel. Example: show_stats")
   int showStats() {
-    print(HostFormatter.stats(views.showStats()));
+    output.show(out(), "stats", views.showStats(), HostFormatter::stats);
     return 0;
   }
 

@@ -3,6 +3,7 @@ package io.vmpower.cli;
 import com.google.inject.CreationException;
 import com.google.inject.ProvisionException;
 import io.vmpower.core.config.ConfigException;
+import io.vmpower.core.service.Service;
 import io.vmpower.hal.sim.SimulatedQemuSockets;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,11 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code vm-power-mgr --daemon}: the host as a service, in the foreground, with no terminal and no
  * shell. It reads its configuration ({@code --config FILE}, default {@code
- * /etc/vmpower/vmpower.yaml}), serves every managed VM by itself, tells systemd when it is ready,
- * reloads on SIGHUP, and stops on SIGTERM or SIGINT through the JVM's shutdown hook (channels
- * closed, CPUs restored, the JVM's exit status for the signal). Its logs are journald's lines on
- * standard error. A configuration that cannot be used, or a host that cannot start, is one line on
- * standard error and exit status 1.
+ * /etc/vmpower/vmpower.yaml}), serves every managed VM by itself, opens its control socket (the
+ * configuration's {@code control} section, or {@code --control-socket}) and, when asked for, the
+ * metrics endpoint before it tells systemd it is ready, reloads on SIGHUP, and stops on SIGTERM or
+ * SIGINT through the JVM's shutdown hook (channels closed, CPUs restored, the JVM's exit status for
+ * the signal). Its logs are journald's lines on standard error. A configuration that cannot be
+ * used, or a host that cannot start, is one line on standard error and exit status 1.
  */
 public final class HostDaemon {
   private static final Logger log = LoggerFactory.getLogger(HostDaemon.class);
@@ -33,7 +35,7 @@ public final class HostDaemon {
    * on a signal (the launcher); returns the exit status (0, or 1 when it could not start or the
    * CPUs could not be restored).
    */
-  public static int run(HostOptions opts, PrintWriter err, Future<?> stop) {
+  public static int run(HostOptions opts, HostAddOns addOns, PrintWriter err, Future<?> stop) {
     CliLogConfigurator.useJournalFormat();
     HostSetup setup;
     try {
@@ -48,7 +50,15 @@ public final class HostDaemon {
     List<AutoCloseable> extras = new ArrayList<>(setup.extras);
     HostApp app;
     try {
-      app = new HostApp(setup.hostConfig, setup.stateFile, setup.running, setup.module, err, err);
+      app =
+          new HostApp(
+              setup.hostConfig,
+              setup.stateFile,
+              setup.running,
+              setup.module,
+              err,
+              err,
+              addOns.modules());
       if (setup.simulatedHost != null) {
         extras.add(0, new SimulatedQemuSockets(setup.simulatedHost));
       }
@@ -75,14 +85,20 @@ public final class HostDaemon {
             "vmpower-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     HangUpReload.install(app.service());
+    List<Service> services = new ArrayList<>();
+    services.add(app.controlService(setup.running.current().control()));
+    if (addOns.metrics != null) {
+      services.add(addOns.metricsService(app, line -> log.info("{}", line)));
+    }
     try {
-      app.startService();
+      app.startService(services.toArray(new Service[0]));
     } catch (Exception e) {
       err.println("Error: cannot start the host: " + HostMain.rootMessage(e));
       stop(app, extras, hook);
       return 1;
     }
     app.capabilityReport(setup.hal).forEach(l -> log.info("{}", l));
+    log.info("Control socket: {}", app.controlServer().listener().description());
     log.info(
         "{}",
         setup.stateFile.enabled()

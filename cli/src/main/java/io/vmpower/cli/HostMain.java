@@ -5,21 +5,29 @@ import com.google.inject.Module;
 import com.google.inject.ProvisionException;
 import com.google.inject.util.Modules;
 import io.vmpower.cli.config.ConfigLoader;
+import io.vmpower.cli.control.ControlClient;
+import io.vmpower.cli.control.ControlServer;
+import io.vmpower.cli.control.RemoteShell;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.config.ConfigException;
 import io.vmpower.core.config.VmPowerConfig;
 import io.vmpower.core.hal.ChannelTransport;
+import io.vmpower.core.hal.ControlConnectException;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.ServiceNotifier;
 import io.vmpower.core.host.StateFile;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.hal.linux.systemd.SystemdServiceNotifier;
 import io.vmpower.hal.sim.SimulatedHalModule;
 import io.vmpower.hal.sim.SimulatedHost;
 import io.vmpower.hal.sim.SimulatedQemuSockets;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -44,6 +52,19 @@ public final class HostMain {
 
   /** Runs the host program; returns its exit status (non-zero when any command failed). */
   public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    return run(args, in, out, err, new UnixControlSocket());
+  }
+
+  /**
+   * As {@link #run(String[], InputStream, PrintStream, PrintStream)}, with {@code --connect}
+   * reaching hosts through {@code clientSockets} (the simulator's, in tests).
+   */
+  public static int run(
+      String[] args,
+      InputStream in,
+      PrintStream out,
+      PrintStream err,
+      ControlSocket clientSockets) {
     Charset cs = Charset.defaultCharset();
     PrintWriter o = new PrintWriter(out, true, cs);
     PrintWriter e = new PrintWriter(err, true, cs);
@@ -67,15 +88,31 @@ public final class HostMain {
       return 0;
     }
 
+    if (opts.connect != null) {
+      return connect(opts, clientSockets, in, o, e);
+    }
+    if (opts.commands != null) {
+      e.println("Error: -c runs a command on a running host: use it with --connect");
+      e.println("Try 'vm-power-mgr --help'.");
+      return 2;
+    }
     if (opts.restore) {
       return restore(opts, o, e);
     }
+    HostAddOns addOns;
+    try {
+      addOns = HostAddOns.of(opts);
+    } catch (IllegalArgumentException ex) {
+      e.println("Error: " + ex.getMessage());
+      return 2;
+    }
     if (opts.daemon) {
-      if (opts.script != null) {
-        e.println("Error: --daemon reads no commands; --script is for the interactive host");
+      if (opts.script != null || opts.json) {
+        e.println(
+            "Error: --daemon reads no commands; --script and --json are for the interactive host");
         return 2;
       }
-      return HostDaemon.run(opts, e, null);
+      return HostDaemon.run(opts, addOns, e, null);
     }
     List<AutoCloseable> extras = new ArrayList<>();
     HostApp app;
@@ -84,8 +121,13 @@ public final class HostMain {
       setup = HostSetup.create(opts);
       extras.addAll(setup.extras);
       StateFile stateFile = setup.stateFile;
-      app = new HostApp(setup.hostConfig, stateFile, setup.running, setup.module, o, e);
+      app =
+          new HostApp(
+              setup.hostConfig, stateFile, setup.running, setup.module, o, e, addOns.modules());
       extras.add(0, app);
+      if (opts.json) {
+        app.viewMode(ViewOutput.Mode.JSON_LINE);
+      }
       if (opts.simulated()) {
         SimulatedQemuSockets sockets = new SimulatedQemuSockets(setup.simulatedHost);
         extras.add(1, sockets);
@@ -95,6 +137,18 @@ public final class HostMain {
       } else {
         start(app, setup);
         app.capabilityReport(setup.hal).forEach(o::println);
+      }
+      if (opts.controlSocket != null) {
+        ControlServer server =
+            app.openControlSocket(
+                setup.running.fromFile()
+                    ? setup.running.current().control()
+                    : opts.controlSettings());
+        o.println("Control socket: " + server.listener().description());
+      }
+      if (addOns.metrics != null) {
+        extras.add(0, addOns.metrics);
+        o.println("Metrics: http://" + HostAddOns.hostPort(addOns.startMetrics(app)) + "/metrics");
       }
       o.println(
           stateFile.enabled()
@@ -170,6 +224,92 @@ public final class HostMain {
   }
 
   /**
+   * {@code --connect [SOCKET]}: the shell against a running host; {@code -c} commands in order, or
+   * the lines of standard input when it is not a terminal, or an interactive session. Exit status
+   * as the script mode's (0, or 1 when a command failed), 2 when the host cannot be reached.
+   */
+  static int connect(
+      HostOptions opts, ControlSocket sockets, InputStream in, PrintWriter o, PrintWriter e) {
+    Path path = opts.connectPath();
+    if (opts.simulated() || opts.restore) {
+      e.println(
+          "Error: --connect runs a client of a running host: --sim and --restore do not apply");
+      return 2;
+    }
+    try (ControlClient client = new ControlClient(sockets, path)) {
+      try {
+        client.connect();
+      } catch (ControlConnectException ex) {
+        e.println("Error: " + connectFailure(ex));
+        return RemoteShell.UNREACHABLE;
+      } catch (ControlClient.RefusedException ex) {
+        e.println("Error: the host at " + path + " refused this client: " + ex.getMessage());
+        return RemoteShell.UNREACHABLE;
+      } catch (IOException ex) {
+        e.println("Error: cannot connect to " + path + ": " + ex.getMessage());
+        return RemoteShell.UNREACHABLE;
+      }
+      RemoteShell shell = new RemoteShell(client, opts.json, o, e);
+      if (opts.commands != null) {
+        return shell.runCommands(opts.commands);
+      }
+      try {
+        if (opts.script != null) {
+          try (BufferedReader r = java.nio.file.Files.newBufferedReader(opts.script)) {
+            return shell.runLines(r);
+          }
+        }
+        if (ShellRunner.terminalAttached()) {
+          Path history =
+              System.getProperty("user.home") != null
+                  ? Path.of(System.getProperty("user.home"), ".vm_power_history")
+                  : null;
+          o.println(
+              "Connected to vmpower "
+                  + client.greeting().path("vmpower").asText()
+                  + " at "
+                  + path
+                  + ". Type 'help' for the commands, 'quit' to leave (the host keeps running).");
+          try (org.jline.terminal.Terminal terminal =
+              org.jline.terminal.TerminalBuilder.builder().system(true).build()) {
+            return shell.runInteractive(
+                terminal, history, client.greeting().path("prompt").asText(HostApp.PROMPT));
+          }
+        }
+        return shell.runLines(
+            new BufferedReader(new InputStreamReader(in, Charset.defaultCharset())));
+      } catch (IOException ex) {
+        e.println("Error: " + ex.getMessage());
+        return ShellRunner.NO_SCRIPT;
+      }
+    }
+  }
+
+  /** What went wrong connecting, and what to do. */
+  static String connectFailure(ControlConnectException ex) {
+    Path p = ex.path();
+    return switch (ex.reason()) {
+      case MISSING ->
+          "no control socket at "
+              + p
+              + ": no vmpower host is running with it. Start the host (vm-power-mgr --daemon, or"
+              + " systemctl start vmpower), or give the socket it uses: --connect PATH";
+      case REFUSED ->
+          "connection refused at "
+              + p
+              + ": nothing listens on it (the host that made it has stopped). Start the host"
+              + " again.";
+      case FORBIDDEN ->
+          "permission denied on "
+              + p
+              + ": run as root or as a member of the control socket's group (the host's"
+              + " --control-group, or the group of the configuration's control section)";
+      case NOT_A_SOCKET -> p + " is not a socket: give the control socket with --connect PATH";
+      case OTHER -> ex.getMessage();
+    };
+  }
+
+  /**
    * The interactive host: from its configuration file (as a service: its VMs managed by itself,
    * SIGHUP reloads) when {@code --config} is given, else exactly as the options make it.
    */
@@ -238,8 +378,9 @@ public final class HostMain {
   }
 
   /**
-   * The simulated host with the real socket transport, for the live demo, and systemd's
-   * notification when {@code $NOTIFY_SOCKET} is set (a simulated daemon tells systemd too).
+   * The simulated host with the real socket transport and control socket, for the live demo, and
+   * systemd's notification when {@code $NOTIFY_SOCKET} is set (a simulated daemon tells systemd
+   * too).
    */
   public static Module demoModule(SimulatedHost host) {
     return Modules.override(new SimulatedHalModule(host))
@@ -253,6 +394,8 @@ public final class HostMain {
                   .bind(ServiceNotifier.class)
                   .toProvider(SystemdServiceNotifier::fromEnvironment)
                   .in(jakarta.inject.Singleton.class);
+              // real clients (--connect) reach the demo's control socket
+              binder.bind(ControlSocket.class).to(UnixControlSocket.class);
             });
   }
 

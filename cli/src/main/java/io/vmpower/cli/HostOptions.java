@@ -1,7 +1,11 @@
 package io.vmpower.cli;
 
 import io.vmpower.core.config.ChannelSettings;
+import io.vmpower.core.config.ControlSettings;
+import io.vmpower.core.config.DriftSettings;
+import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.config.VmPowerConfig;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
@@ -112,6 +116,146 @@ public final class HostOptions {
               + " /run/vmpower/state.properties; none with --sim).")
   Path stateFile;
 
+  @Option(
+      names = "--control-socket",
+      paramLabel = "PATH",
+      description =
+          "Open the control socket at PATH: clients (--connect) run vm_power> commands on this host."
+              + " With --connect: the socket to connect to.")
+  Path controlSocket;
+
+  @Option(
+      names = "--control-group",
+      paramLabel = "GROUP",
+      description =
+          "Members of GROUP (name or number) may use the control socket too (default: root only).")
+  String controlGroup;
+
+  @Option(
+      names = "--connect",
+      arity = "0..1",
+      paramLabel = "SOCKET",
+      fallbackValue = "",
+      description =
+          "Open the vm_power> shell on a running host through its control socket (default: "
+              + "/run/vmpower/control.sock).")
+  String connect;
+
+  @Option(
+      names = "-c",
+      paramLabel = "COMMAND",
+      description =
+          "With --connect: run COMMAND on the host and exit (repeat -c for more, run in order).")
+  List<String> commands;
+
+  @Option(
+      names = "--json",
+      description =
+          "Print each show_* command's view as one line of JSON (see docs/control-protocol.md).")
+  boolean json;
+
+  /** The control socket's settings: the defaults with the options' path and group. */
+  public ControlSettings controlSettings() {
+    ControlSettings s = ControlSettings.defaults();
+    if (controlSocket != null) {
+      s = s.withPath(controlSocket);
+    }
+    if (controlGroup != null) {
+      s = s.withGroup(controlGroup);
+    }
+    return s;
+  }
+
+  /** The socket {@code --connect} uses: its value, else --control-socket, else the default. */
+  public Path connectPath() {
+    if (connect != null && !connect.isEmpty()) {
+      return Path.of(connect);
+    }
+    return controlSocket != null ? controlSocket : ControlSettings.DEFAULT_PATH;
+  }
+
+  @Option(
+      names = "--metrics-listen",
+      paramLabel = "ADDR:PORT",
+      description =
+          "Serve Prometheus metrics at http://ADDR:PORT/metrics (:PORT alone: loopback,"
+              + " 127.0.0.1). Default: no endpoint.")
+  String metricsListen;
+
+  @Option(
+      names = "--drift-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
+      description =
+          "How often to check that the CPU settings vmpower manages still hold what it wrote"
+              + " (0: never; verify still works). Default: ${DEFAULT-VALUE}.")
+  String driftInterval;
+
+  @Option(
+      names = "--drift-action",
+      paramLabel = "adopt|reapply",
+      defaultValue = "adopt",
+      description =
+          "What to do about a setting changed by someone else: adopt it as vmpower's own, or"
+              + " reapply vmpower's value. Default: ${DEFAULT-VALUE}.")
+  String driftAction;
+
+  @Option(
+      names = "--energy-interval",
+      paramLabel = "SECONDS",
+      defaultValue = "5",
+      description =
+          "How often to sample the energy counters, so no counter wrap is missed (0: only when"
+              + " show_energy runs or Prometheus scrapes). Default: ${DEFAULT-VALUE}.")
+  String energyInterval;
+
+  /** The energy sampling settings from --energy-interval. */
+  public EnergySettings energy() {
+    try {
+      return new EnergySettings(seconds("--energy-interval", energyInterval));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage().startsWith("--")
+              ? e.getMessage()
+              : "--energy-interval: " + e.getMessage());
+    }
+  }
+
+  /** A number of seconds (decimals allowed), 0 to one day, as a duration in ms. */
+  private static java.time.Duration seconds(String option, String text) {
+    java.math.BigDecimal seconds;
+    try {
+      seconds = new java.math.BigDecimal(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          option + ": '" + text + "' is not a number of seconds (e.g. 10, 0.5, 0)");
+    }
+    if (seconds.signum() < 0 || seconds.compareTo(java.math.BigDecimal.valueOf(86_400)) > 0) {
+      throw new IllegalArgumentException(
+          option + ": " + text + " is out of range: 0 (off) to 86400 seconds");
+    }
+    return java.time.Duration.ofMillis(seconds.movePointRight(3).longValue());
+  }
+
+  /** The drift check's settings from --drift-interval and --drift-action. */
+  public DriftSettings drift() {
+    java.time.Duration interval = seconds("--drift-interval", driftInterval);
+    try {
+      return new DriftSettings(interval, DriftSettings.Action.parse(driftAction));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          (e.getMessage().startsWith("unknown drift action")
+                  ? "--drift-action: "
+                  : "--drift-interval: ")
+              + e.getMessage());
+    }
+  }
+
+  /** The metrics endpoint's settings (off unless --metrics-listen is given). */
+  public MetricsSettings metrics() {
+    return metricsListen == null ? MetricsSettings.OFF : new MetricsSettings(metricsListen);
+  }
+
   /** The default state file of the Linux HAL. */
   public static final Path DEFAULT_STATE_FILE = VmPowerConfig.DEFAULT_STATE_FILE;
 
@@ -182,7 +326,14 @@ public final class HostOptions {
     if (maxChannels != null) {
       ch = ch.withMaxPerVm(maxChannels);
     }
-    return c.withChannels(ch);
+    ControlSettings control = c.control();
+    if (controlSocket != null) {
+      control = control.withPath(controlSocket.toAbsolutePath());
+    }
+    if (controlGroup != null) {
+      control = control.withGroup(controlGroup);
+    }
+    return c.withChannels(ch).withControl(control);
   }
 
   public boolean simulated() {

@@ -149,6 +149,8 @@ final class HostSetup {
       return adjust.apply(opts.override(file));
     } catch (ConfigValueException e) {
       throw new ConfigException("option for " + e.key() + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("option: " + e.getMessage(), e);
     }
   }
 

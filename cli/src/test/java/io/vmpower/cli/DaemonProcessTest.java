@@ -99,6 +99,8 @@ class DaemonProcessTest {
             "--sim",
             "--channel-dir",
             dir.resolve("ch").toString(),
+            "--control-socket",
+            dir.resolve("control.sock").toString(),
             "--config",
             config.toString());
     pb.environment().put("NOTIFY_SOCKET", notify.toString());
@@ -113,6 +115,7 @@ class DaemonProcessTest {
         notified.contains("READY=1\nSTATUS=Serving 6 channel(s) of 2 VM(s), 6 attached"),
         notified + "\n" + log());
     await().atMost(PATIENCE).until(() -> count("WATCHDOG=1") >= 3);
+    assertTrue(Files.exists(dir.resolve("control.sock")), "the control socket is open at READY=1");
 
     // a changed file: only vm1 is managed now
     Files.writeString(config, "vms:\n  manage: [vm1]\n");
@@ -141,9 +144,11 @@ class DaemonProcessTest {
                             + config
                             + ":2:3: unknown key 'vms.manages'; accepted here: manage,"
                             + " rescan-seconds, settings"));
-    assertTrue(
-        notified.get(notified.size() - 1).endsWith("Serving 2 channel(s) of 1 VM(s), 2 attached"),
-        notified.toString());
+    List<String> readies = notified.stream().filter(m -> m.startsWith("READY=1")).toList();
+    assertEquals(
+        "READY=1\nSTATUS=Serving 2 channel(s) of 1 VM(s), 2 attached",
+        readies.get(readies.size() - 1),
+        "the broken file changed nothing");
 
     signal("TERM");
     assertTrue(daemon.waitFor(60, TimeUnit.SECONDS), "stopped");
@@ -158,5 +163,6 @@ class DaemonProcessTest {
         log.lines().noneMatch(l -> l.matches("<\\d>\\d\\d:\\d\\d:\\d\\d.*")),
         "no timestamp of our own");
     assertEquals("", Files.readString(dir.resolve("daemon.out")), "nothing on standard output");
+    assertTrue(!Files.exists(dir.resolve("control.sock")), "the control socket removed at exit");
   }
 }

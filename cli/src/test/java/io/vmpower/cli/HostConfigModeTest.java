@@ -107,6 +107,7 @@ class HostConfigModeTest {
   void theDaemonTakesNoScript() {
     assertEquals(2, run("", "--daemon", "--script", "x"));
     assertEquals(
-        "Error: --daemon reads no commands; --script is for the interactive host\n", err());
+        "Error: --daemon reads no commands; --script and --json are for the interactive host\n",
+        err());
   }
 }

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -239,16 +240,24 @@ public final class LinuxHostWorld implements AutoCloseable {
 
   /** Starts the host program on these components, with commands typed on its standard input. */
   public void startHost() throws IOException {
+    startHost(new String[0]);
+  }
+
+  /** As {@link #startHost()}, with more options. */
+  public void startHost(String... more) throws IOException {
     Path node = writeNode();
     treeBefore = snapshot(sys);
     typing = new TypedInput();
     TypedInput in = typing;
-    String[] args = {
+    String[] base = {
       "--libvirt-uri", "test://" + node.toAbsolutePath(),
       "--sysfs-root", sys.toString(),
       "--channel-dir", channels.toString(),
       "--state-file", dir.resolve("state.properties").toString()
     };
+    String[] args =
+        java.util.stream.Stream.concat(Arrays.stream(base), Arrays.stream(more))
+            .toArray(String[]::new);
     PrintStream o = new PrintStream(new Sync(out), true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(new Sync(err), true, StandardCharsets.UTF_8);
     exit = CompletableFuture.supplyAsync(() -> HostMain.run(args, in, o, e));
@@ -270,6 +279,16 @@ public final class LinuxHostWorld implements AutoCloseable {
     }
     listeners.remove(vm + "." + n).close();
     Files.deleteIfExists(channels.resolve(vm + "." + n));
+  }
+
+  /** A folder other users may reach (0755), for a control socket they connect to. */
+  public Path openFolder() throws IOException {
+    Path p = Files.createDirectories(dir.resolve("run"));
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(
+        p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    return p;
   }
 
   public Path channels() {

@@ -100,7 +100,8 @@ class ModuleRulesTest {
               "com.fasterxml.jackson..",
               "org.yaml..",
               "io.vmpower.hal.sim..",
-              "picocli.shell.jline3..")
+              "picocli.shell.jline3..",
+              "io.prometheus..")
           .because("the guest jar (cli/pom.xml, guest-jar) leaves them out");
 
   private static final DescribedPredicate<JavaClass> HOST_CLI =

@@ -3,9 +3,11 @@ package io.vmpower.features;
 import io.cucumber.guice.ScenarioScoped;
 import io.vmpower.cli.HostApp;
 import io.vmpower.cli.config.ConfigLoader;
+import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.core.config.ConfigException;
 import io.vmpower.core.config.ConfigSource;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.config.RunningConfig;
 import io.vmpower.core.config.VmPowerConfig;
 import io.vmpower.core.host.StateFile;
@@ -40,6 +42,8 @@ public final class SimulatedWorld implements AutoCloseable {
   private String lastErr = "";
 
   private io.vmpower.hal.sim.SimulatedQemuSockets sockets;
+  private HostMetrics metrics;
+  private java.net.InetSocketAddress metricsAddress;
 
   /**
    * Starts the host as {@code vm-power-mgr --sim} does: the built-in scenario, channels as real
@@ -71,8 +75,41 @@ public final class SimulatedWorld implements AutoCloseable {
     return sockets.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
   }
 
+  /**
+   * Starts the host over the built-in scenario with the Prometheus metrics endpoint on loopback (a
+   * free port), as {@code --metrics-listen 127.0.0.1:0} does.
+   */
+  public void startWithMetrics(com.google.inject.Module... more) {
+    metrics = new HostMetrics("features-test");
+    com.google.inject.Module[] all = java.util.Arrays.copyOf(more, more.length + 1);
+    all[more.length] = metrics.module();
+    start(null, null, all);
+    metrics.collectFrom(app.injector());
+    try {
+      metricsAddress = metrics.start(new MetricsSettings.Address("127.0.0.1", 0));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The metrics endpoint's URL. */
+  public java.net.URI metricsUri() {
+    if (metricsAddress == null) {
+      throw new IllegalStateException("the host was started without metrics");
+    }
+    return java.net.URI.create("http://127.0.0.1:" + metricsAddress.getPort() + "/metrics");
+  }
+
+  public HostMetrics metrics() {
+    return metrics;
+  }
+
   /** Starts the host over the built-in scenario, or over {@code scenarioYaml} when not null. */
   public void start(String scenarioYaml, HostConfig config) {
+    start(scenarioYaml, config, new com.google.inject.Module[0]);
+  }
+
+  private void start(String scenarioYaml, HostConfig config, com.google.inject.Module... more) {
     try {
       dir = Files.createTempDirectory("vmpower-features-");
       Scenario scenario =
@@ -82,7 +119,13 @@ public final class SimulatedWorld implements AutoCloseable {
       host = new SimulatedHost(scenario, dir);
       HostConfig c = config == null ? HostConfig.defaults(dir) : config;
       app =
-          new HostApp(c, new SimulatedHalModule(host), new PrintWriter(out), new PrintWriter(err));
+          new HostApp(
+              c,
+              io.vmpower.core.host.StateFile.none(),
+              new SimulatedHalModule(host),
+              new PrintWriter(out),
+              new PrintWriter(err),
+              more);
       app.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -197,8 +240,59 @@ public final class SimulatedWorld implements AutoCloseable {
     return lastErr;
   }
 
+  /**
+   * Opens the host's control socket ({@code DIR/control.sock}), members of {@code group} allowed.
+   */
+  public Path openControlSocket(String group, long gid) {
+    io.vmpower.hal.sim.SimulatedControlSocket sockets = controlSockets();
+    sockets.defineGroup(group, gid);
+    Path socket = dir().resolve("control.sock");
+    try {
+      app()
+          .openControlSocket(
+              io.vmpower.core.config.ControlSettings.defaults().withPath(socket).withGroup(group));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return socket;
+  }
+
+  public io.vmpower.hal.sim.SimulatedControlSocket controlSockets() {
+    return (io.vmpower.hal.sim.SimulatedControlSocket)
+        app().injector().getInstance(io.vmpower.core.hal.ControlSocket.class);
+  }
+
+  /**
+   * Runs {@code vm-power-mgr ARGS} as a client would ({@code --connect ...}), connecting as {@code
+   * as}, and keeps its output and exit status as the last command's.
+   */
+  public int runClient(io.vmpower.core.hal.ControlPeer as, String... args) {
+    return runClientWithInput(as, "", args);
+  }
+
+  /** As {@link #runClient}, with {@code stdin} as its standard input (not a terminal). */
+  public int runClientWithInput(io.vmpower.core.hal.ControlPeer as, String stdin, String... args) {
+    controlSockets().clientIdentity(as);
+    java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream e = new java.io.ByteArrayOutputStream();
+    lastExit =
+        io.vmpower.cli.HostMain.run(
+            args,
+            new java.io.ByteArrayInputStream(
+                stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            new java.io.PrintStream(o, true, java.nio.charset.StandardCharsets.UTF_8),
+            new java.io.PrintStream(e, true, java.nio.charset.StandardCharsets.UTF_8),
+            controlSockets());
+    lastOut = o.toString(java.nio.charset.StandardCharsets.UTF_8);
+    lastErr = e.toString(java.nio.charset.StandardCharsets.UTF_8);
+    return lastExit;
+  }
+
   @Override
   public void close() {
+    if (metrics != null) {
+      metrics.close();
+    }
     if (app != null) {
       app.shutdown();
     }

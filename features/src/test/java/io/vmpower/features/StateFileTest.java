@@ -48,7 +48,10 @@ class StateFileTest {
       Map<String, String> saved = StateFile.at(state).read().orElseThrow().settings();
       assertEquals("1", saved.get("cpu5.index"), "the original index (2600000) was saved");
 
-      // killed: never shut down. A new host starts on the same machine.
+      // killed: never shut down, and its threads gone (a killed process's timers do not run on).
+      killed.injector().getInstance(io.vmpower.core.drift.DriftMonitor.class).close();
+      killed.injector().getInstance(io.vmpower.core.energy.EnergySampler.class).close();
+      // A new host starts on the same machine.
       HostApp next = host(sim, state, out);
       assertTrue(
           next.notes().stream().anyMatch(n -> n.contains("did not exit cleanly")),

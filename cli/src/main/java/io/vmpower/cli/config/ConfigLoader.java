@@ -174,6 +174,10 @@ public final class ConfigLoader {
     String where = locate(text, m.getPath(), null, false, e.getLocation());
     String key = path(m.getPath(), null);
     String prefix = source + where + ": " + (key.isEmpty() ? "the file" : key) + ": ";
+    if (e instanceof ValueInstantiationException v
+        && v.getCause() instanceof IllegalArgumentException refused) {
+      return prefix + refused.getMessage(); // a section's record refused it, saying why
+    }
     if (e instanceof MismatchedInputException mi && mi.getTargetType() == ManagedVms.class) {
       return prefix + oneLine(mi.getOriginalMessage());
     }

@@ -14,12 +14,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import org.jline.reader.Completer;
-import org.jline.reader.EndOfFileException;
-import org.jline.reader.LineReader;
-import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.Parser.ParseContext;
 import org.jline.reader.SyntaxError;
-import org.jline.reader.UserInterruptException;
 import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
@@ -56,6 +52,19 @@ public final class ShellRunner {
   private final String prompt;
   private final DefaultParser parser = new DefaultParser();
   private volatile boolean quit;
+  private volatile Gate gate = IntSupplierGate.DIRECT;
+  // the writers of the current run (null: the command line's own)
+  private volatile PrintWriter runOut;
+  private volatile PrintWriter runErr;
+
+  private enum IntSupplierGate implements Gate {
+    DIRECT;
+
+    @Override
+    public int run(java.util.function.IntSupplier command) {
+      return command.getAsInt();
+    }
+  }
 
   /**
    * @param commands the shell's commands (its subcommands); {@code help} and {@code quit} are
@@ -136,12 +145,7 @@ public final class ShellRunner {
   public int runLines(Reader in, PrintWriter out, PrintWriter err) throws IOException {
     use(out, err);
     BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
-    boolean failed = false;
-    String line;
-    while (!quit && (line = lines.readLine()) != null) {
-      failed |= execute(line) != 0;
-    }
-    return failed ? COMMAND_FAILED : OK;
+    return ShellLoop.lines(lines, loopLines());
   }
 
   /**
@@ -151,35 +155,28 @@ public final class ShellRunner {
    * @return 0
    */
   public int runInteractive(Terminal terminal, Path historyFile) {
-    LineReaderBuilder builder =
-        LineReaderBuilder.builder()
-            .terminal(terminal)
-            .appName(commands.getCommandName())
-            .completer(completer())
-            .parser(parser);
-    if (historyFile != null) {
-      builder.variable(LineReader.HISTORY_FILE, historyFile);
-    }
-    LineReader reader = builder.build();
-    PrintWriter w = terminal.writer();
-    use(w, w);
-    try {
-      while (!quit) {
-        String line;
-        try {
-          line = reader.readLine(prompt);
-        } catch (UserInterruptException e) {
-          continue;
-        } catch (EndOfFileException e) {
-          break;
-        }
-        execute(line);
-        w.flush();
+    return ShellLoop.interactive(
+        terminal,
+        commands.getCommandName(),
+        prompt,
+        completer(),
+        historyFile,
+        w -> use(w, w),
+        loopLines());
+  }
+
+  private ShellLoop.Lines loopLines() {
+    return new ShellLoop.Lines() {
+      @Override
+      public int execute(String line) {
+        return ShellRunner.this.execute(line);
       }
-    } finally {
-      saveHistory(reader, w);
-    }
-    return OK;
+
+      @Override
+      public boolean quitRequested() {
+        return quit;
+      }
+    };
   }
 
   /** Completes command names and their arguments from the picocli model. */
@@ -188,20 +185,75 @@ public final class ShellRunner {
   }
 
   /**
+   * Where commands run. By default on the caller's thread; a host that also takes commands from
+   * elsewhere (its control socket) runs every command, one at a time, on one thread of its own.
+   */
+  @FunctionalInterface
+  public interface Gate {
+    /** Runs {@code command} where this gate's commands run and returns its exit code. */
+    int run(java.util.function.IntSupplier command);
+  }
+
+  /** Runs every command of this shell through {@code gate} from now on. */
+  public void setGate(Gate gate) {
+    this.gate = Objects.requireNonNull(gate);
+  }
+
+  /**
    * Runs one command line; returns its exit code (0 for a blank line or a comment). Output goes to
-   * the writers of the current run.
+   * the writers of the current run. Runs through the {@link Gate}.
    */
   public int execute(String line) {
-    String trimmed = line.strip();
-    if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+    if (ShellLoop.skipped(line)) {
       return OK;
     }
+    return gate.run(
+        () -> {
+          PrintWriter o = runOut;
+          PrintWriter e = runErr;
+          return o == null ? executeNow(line) : executeTo(line, o, e);
+        });
+  }
+
+  /**
+   * Runs one command line now, on the caller's thread, with its output to {@code out} and {@code
+   * err}; the writers of the current run are put back after. Callers must not run commands
+   * concurrently (a host calls it on its {@link Gate}'s thread).
+   */
+  public int executeTo(String line, PrintWriter out, PrintWriter err) {
+    PrintWriter oldOut = commands.getOut();
+    PrintWriter oldErr = commands.getErr();
+    commands.setOut(out);
+    commands.setErr(err);
+    try {
+      return executeNow(line);
+    } finally {
+      commands.setOut(oldOut);
+      commands.setErr(oldErr);
+    }
+  }
+
+  /**
+   * Whether {@code word} names one of this shell's commands ({@code help} and {@code quit} too).
+   */
+  public boolean hasCommand(String word) {
+    return commands.getSubcommands().containsKey(word);
+  }
+
+  /** The words of {@code line} as the shell splits them; empty for a blank line or a comment. */
+  public List<String> words(String line) throws SyntaxError {
+    if (ShellLoop.skipped(line)) {
+      return List.of();
+    }
+    return parser.parse(line, line.length(), ParseContext.ACCEPT_LINE).words().stream()
+        .filter(w -> !w.isEmpty())
+        .toList();
+  }
+
+  private int executeNow(String line) {
     List<String> words;
     try {
-      words =
-          parser.parse(line, line.length(), ParseContext.ACCEPT_LINE).words().stream()
-              .filter(w -> !w.isEmpty())
-              .toList();
+      words = words(line);
     } catch (SyntaxError e) {
       return report("cannot read the command line: " + ShellErrors.describe(e));
     }
@@ -225,16 +277,7 @@ public final class ShellRunner {
   }
 
   private void use(PrintWriter out, PrintWriter err) {
-    commands.setOut(out);
-    commands.setErr(err);
-  }
-
-  private static void saveHistory(LineReader reader, PrintWriter w) {
-    try {
-      reader.getHistory().save();
-    } catch (IOException e) {
-      w.println("Warning: history not saved: " + ShellErrors.describe(e));
-      w.flush();
-    }
+    runOut = out;
+    runErr = err;
   }
 }

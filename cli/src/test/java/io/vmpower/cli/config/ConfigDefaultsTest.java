@@ -129,6 +129,9 @@ class ConfigDefaultsTest {
     if (v == null) {
       return "none";
     }
+    if (v instanceof String text && text.isEmpty()) {
+      return "\"\"";
+    }
     if (v instanceof Collection<?> list) {
       return list.stream()
           .map(ConfigDefaultsTest::render)

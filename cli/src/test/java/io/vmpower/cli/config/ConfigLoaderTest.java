@@ -109,8 +109,8 @@ class ConfigLoaderTest {
         "manage word | vms:\\n  manage: all | f.yaml:2:11: vms.manage: 'all' is neither auto nor a"
             + " list (a single name is written [all]); accepted: auto, or a list of VM names and"
             + " globs like [vm1, web-*]",
-        "bad mode | control:\\n  mode: '0999' | f.yaml:2:9: control.mode: '0999' is not an octal"
-            + " mode; accepted: 3 or 4 octal digits, e.g. \"0660\"",
+        "bad mode | control:\\n  mode: '0999' | f.yaml:2:3: control: control socket mode '0999' is not"
+            + " an octal mode such as 0660",
         "duplicate key | wire: dpdk\\nwire: legacy | f.yaml:2:5: the key 'wire' is given twice;"
             + " give each key once",
         "not YAML | wire: 'dpdk | f.yaml:1:5: not valid YAML: while scanning a quoted scalar;"

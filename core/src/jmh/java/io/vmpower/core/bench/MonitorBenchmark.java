@@ -5,6 +5,7 @@ import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
+import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.monitor.ChannelMonitor;
 import io.vmpower.core.monitor.RequestDispatcher;
 import io.vmpower.core.power.PowerManager;
@@ -25,6 +26,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,7 +38,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * run through the channel state machine and the dispatcher (scaling an in-memory backend), and the
  * ACKs written back, all as {@link ChannelMonitor#onReadable} does for a socket event. The endpoint
  * is in memory ({@link BenchEndpoint}), so the figure leaves out the system calls that ci/bench.sh
- * measures. Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per request.
+ * measures. Run with {@code -prof gc}: gc.alloc.rate.norm is the allocation per request. With
+ * {@code metrics=on} every request is timed into a Prometheus histogram and every frequency write
+ * too, as with {@code --metrics-listen} ({@link BenchMetrics}).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,6 +50,12 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Thread)
 public class MonitorBenchmark {
   private static final int MANY = 16;
+
+  /** off: no timers (the default host); on: the metrics endpoint's histograms. */
+  @Param({"off", "on"})
+  public String metrics;
+
+  private BenchMetrics bench;
 
   private Path monitored;
   private ChannelMonitor one;
@@ -76,14 +86,22 @@ public class MonitorBenchmark {
   }
 
   private ChannelMonitor monitor(BenchTransport transport) {
+    HostTimers timers = HostTimers.NONE;
+    if (metrics.equals("on")) {
+      bench = bench == null ? new BenchMetrics() : bench;
+      timers = bench.timers();
+    }
     return new ChannelMonitor(
         transport,
         new RequestDispatcher(
             new PowerManager(
-                FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks())),
+                FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks(),
+                Clock.SYSTEM,
+                timers)),
         HostConfig.defaults(monitored),
         Clock.SYSTEM,
-        new VmRegistry());
+        new VmRegistry(),
+        timers);
   }
 
   private static Channel channel() {
@@ -107,8 +125,13 @@ public class MonitorBenchmark {
   @TearDown(Level.Trial)
   public void check() {
     // each benchmark method drives one of the two; the other has read nothing
-    if (check(oneChannel, oneEndpoint) + check(manyChannel, manyEndpoint) == 0) {
+    long read = check(oneChannel, oneEndpoint) + check(manyChannel, manyEndpoint);
+    if (read == 0) {
       throw new IllegalStateException("no request was read");
+    }
+    if (bench != null && bench.requestsObserved() != read) {
+      throw new IllegalStateException(
+          "metrics on: " + read + " requests read but " + bench.requestsObserved() + " timed");
     }
     one.close();
     many.close();

@@ -1,6 +1,7 @@
 package io.vmpower.core.hal;
 
 import io.vmpower.core.cpu.CpuSet;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -76,6 +77,27 @@ public interface CpuFrequencies extends AutoCloseable {
       throw new FrequencyException(-1, description() + " has no settings to restore");
     }
   }
+
+  /**
+   * The settings of {@code cpu} this backend manages (or, for {@code cpu} -1, its host-wide ones),
+   * each with what it last wrote and what the host holds now, read now. Empty before its first
+   * write to the CPU and after {@link #restore()}. Cheap (a read of a few kept-open files), so a
+   * drift check may run it often; the caller serialises it with the CPU's writes.
+   */
+  default List<ManagedSetting> managedSettings(int cpu) {
+    return List.of();
+  }
+
+  /** Writes again the value {@code setting} last had from this backend (drift: re-apply). */
+  default void reapply(ManagedSetting setting) throws FrequencyException {
+    throw new FrequencyException(setting.cpu(), description() + " manages no settings");
+  }
+
+  /**
+   * Takes the value the host holds now as the one this backend last wrote (drift: adopt), so it is
+   * no longer reported; the value saved before the first write is still what restore writes.
+   */
+  default void adopt(ManagedSetting setting) {}
 
   /** Restores (see {@link #restore()}), logging rather than throwing any failure. */
   @Override

@@ -1,5 +1,7 @@
 package io.vmpower.core.host;
 
+import io.vmpower.core.drift.DriftMonitor;
+import io.vmpower.core.energy.EnergySampler;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.Hypervisor;
@@ -15,9 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the host (hypervisor events, the monitor thread) and shuts it down: channels closed, every
- * CPU's original frequency settings restored, the hypervisor connection closed. Shutdown runs once,
- * whichever of quit, end of input or a signal comes first.
+ * Starts the host (hypervisor events, the monitor thread, the drift check's timer) and shuts it
+ * down: the drift timer stopped, channels closed, every CPU's original frequency settings restored,
+ * the hypervisor connection closed. Shutdown runs once, whichever of quit, end of input or a signal
+ * comes first.
  */
 @Singleton
 public final class HostLifecycle implements AutoCloseable {
@@ -28,6 +31,8 @@ public final class HostLifecycle implements AutoCloseable {
   private final CpuFrequencies frequencies;
   private final Hypervisor hypervisor;
   private final StateFile stateFile;
+  private final DriftMonitor drift;
+  private final EnergySampler energy;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stateSaved;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -39,8 +44,12 @@ public final class HostLifecycle implements AutoCloseable {
       ChannelMonitor monitor,
       CpuFrequencies frequencies,
       Hypervisor hypervisor,
-      StateFile stateFile) {
+      StateFile stateFile,
+      DriftMonitor drift,
+      EnergySampler energy) {
     this.sync = sync;
+    this.drift = drift;
+    this.energy = energy;
     this.monitor = monitor;
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
@@ -57,6 +66,8 @@ public final class HostLifecycle implements AutoCloseable {
       saveState();
       sync.start();
       monitor.start();
+      drift.start();
+      energy.start();
     }
   }
 
@@ -119,6 +130,8 @@ public final class HostLifecycle implements AutoCloseable {
       return null;
     }
     String failure = null;
+    drift.close();
+    energy.close();
     try {
       monitor.close();
     } catch (RuntimeException e) {

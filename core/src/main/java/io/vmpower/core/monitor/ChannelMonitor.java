@@ -6,6 +6,7 @@ import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.ChannelEventHandler;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
+import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.Vm;
 import io.vmpower.core.vm.VmRegistry;
@@ -60,18 +61,17 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   private volatile Thread thread;
   private volatile boolean running;
 
-  /** A monitor whose channel rules stay those of {@code config}. */
+  /** A monitor that times nothing, whose channel rules stay those of {@code config}. */
   public ChannelMonitor(
       ChannelTransport transport,
       RequestDispatcher dispatcher,
       HostConfig config,
       Clock clock,
       VmRegistry registry) {
-    this(transport, dispatcher, config, new ChannelRules(config), clock, registry);
+    this(transport, dispatcher, config, new ChannelRules(config), clock, registry, HostTimers.NONE);
   }
 
-  /** A monitor that follows {@code rules} as a reload changes them. */
-  @Inject
+  /** A monitor that times nothing and follows {@code rules} as a reload changes them. */
   public ChannelMonitor(
       ChannelTransport transport,
       RequestDispatcher dispatcher,
@@ -79,12 +79,40 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
       ChannelRules rules,
       Clock clock,
       VmRegistry registry) {
+    this(transport, dispatcher, config, rules, clock, registry, HostTimers.NONE);
+  }
+
+  /** A monitor that records each request's time from read to reply in {@code timers}. */
+  public ChannelMonitor(
+      ChannelTransport transport,
+      RequestDispatcher dispatcher,
+      HostConfig config,
+      Clock clock,
+      VmRegistry registry,
+      HostTimers timers) {
+    this(transport, dispatcher, config, new ChannelRules(config), clock, registry, timers);
+  }
+
+  /**
+   * A monitor that follows {@code rules} as a reload changes them and records each request's time
+   * from read to reply in {@code timers}.
+   */
+  @Inject
+  public ChannelMonitor(
+      ChannelTransport transport,
+      RequestDispatcher dispatcher,
+      HostConfig config,
+      ChannelRules rules,
+      Clock clock,
+      VmRegistry registry,
+      HostTimers timers) {
     this.transport = transport;
     this.clock = clock;
     this.reattacher = new Reattacher(config, clock);
     this.links = new ChannelLinks(transport, rules, clock, registry, reattacher);
     this.output = new ReplyOutput(config, links);
-    this.reader = new RequestReader(dispatcher, config, links, output, summaries);
+    this.reader =
+        new RequestReader(dispatcher, config, links, output, summaries, clock, timers.requests());
   }
 
   public ChannelTransport transport() {

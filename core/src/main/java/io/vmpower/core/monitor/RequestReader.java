@@ -1,6 +1,8 @@
 package io.vmpower.core.monitor;
 
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.hal.Clock;
+import io.vmpower.core.metrics.LatencyRecorder;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelEvent;
 import io.vmpower.core.vm.ChannelStats.Counter;
@@ -17,6 +19,10 @@ import org.slf4j.LoggerFactory;
  * {@link RequestDispatcher}, the replies handed to {@link ReplyOutput}. One reassembler serves
  * every channel in turn; the bytes of an incomplete request are kept in the channel's link until
  * the rest arrives. Monitor thread only; allocation-free once a channel has kept a partial request.
+ *
+ * <p>Each request's latency, from the read of its channel to its reply written (the end of the turn
+ * for a request without a reply), goes to the {@link LatencyRecorder} of requests; with {@link
+ * LatencyRecorder#NONE} the clock is not read.
  */
 final class RequestReader {
   private static final Logger log = LoggerFactory.getLogger(ChannelMonitor.class);
@@ -26,6 +32,9 @@ final class RequestReader {
   private final ChannelLinks links;
   private final ReplyOutput output;
   private final RefusalSummaries summaries;
+  private final Clock clock;
+  private final LatencyRecorder latency;
+  private final boolean timed;
 
   /** Every channel's reads go through this one, in turn. */
   private final Reassembler in;
@@ -35,8 +44,13 @@ final class RequestReader {
       HostConfig config,
       ChannelLinks links,
       ReplyOutput output,
-      RefusalSummaries summaries) {
+      RefusalSummaries summaries,
+      Clock clock,
+      LatencyRecorder latency) {
     this.dispatcher = dispatcher;
+    this.clock = clock;
+    this.latency = latency;
+    this.timed = latency != LatencyRecorder.NONE;
     this.format = config.wireFormat();
     this.links = links;
     this.output = output;
@@ -46,6 +60,7 @@ final class RequestReader {
 
   /** Reads what {@code link}'s guest sent and serves its whole requests. */
   void onReadable(ChannelLink link) {
+    long start = timed ? clock.nanoTime() : 0;
     in.restore(link.partial, link.partialLength);
     int n;
     try {
@@ -58,10 +73,14 @@ final class RequestReader {
       links.hangUp(link, "peer hung up");
       return;
     }
-    serve(link);
+    int served = serve(link);
+    if (timed && served > 0) {
+      latency.record(clock.nanoTime() - start, served);
+    }
   }
 
-  private void serve(ChannelLink link) {
+  /** Serves the whole requests read; returns how many. */
+  private int serve(ChannelLink link) {
     int count = in.completePackets();
     if (count > 0) {
       Channel channel = link.channel;
@@ -89,6 +108,7 @@ final class RequestReader {
       keepPartial(link);
     }
     summaries.note(link);
+    return count;
   }
 
   /** Saves the bytes of an incomplete request, which the shared buffer does not keep. */

@@ -1,9 +1,12 @@
 package io.vmpower.core.power;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.metrics.HostTimers;
+import io.vmpower.core.metrics.LatencyRecorder;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * Scales physical CPUs through the {@link CpuFrequencies} backend, one CPU at a time under that
  * CPU's lock, so the CLI thread and the monitor can scale the same CPU at once without losing a
  * step. The allocation-free {@link #scale(int, ScaleOp)} and {@link #scaleAll(CpuSet, ScaleOp)}
- * serve guests; {@link #scaleReport} tells operators what changed.
+ * serve guests; {@link #scaleReport} tells operators what changed. Each frequency write's duration
+ * goes to the {@link HostTimers#frequencyWrites()} recorder.
  */
 @Singleton
 public final class PowerManager {
@@ -25,13 +29,43 @@ public final class PowerManager {
   private final CpuFrequencies cpus;
   private final ReentrantLock[] locks;
 
-  @Inject
+  /** Per CPU, the index this power manager last set (-1: none yet); guarded by the CPU's lock. */
+  private final int[] lastSet;
+
+  private final Clock clock;
+  private final LatencyRecorder writes;
+  private final boolean timed;
+
+  /** Per CPU, the relative power of each table index (see {@link PowerWeight}). */
+  private final double[][] weights;
+
+  // per CPU, guarded by its lock: ∫ weight dt in weight-nanoseconds up to weightSince
+  private final double[] weightIntegral;
+  private final long[] weightSince;
+  private final double[] weightNow;
+  private volatile boolean trackWeights;
+
+  /** A power manager that times nothing. */
   public PowerManager(CpuFrequencies cpus) {
+    this(cpus, Clock.SYSTEM, HostTimers.NONE);
+  }
+
+  @Inject
+  public PowerManager(CpuFrequencies cpus, Clock clock, HostTimers timers) {
     this.cpus = cpus;
+    this.clock = clock;
+    this.writes = timers.frequencyWrites();
+    this.timed = writes != LatencyRecorder.NONE;
     int n = Math.max(cpus.cpus().last(), cpus.offlineCpus().last()) + 1;
     this.locks = new ReentrantLock[Math.max(n, 0)];
+    this.lastSet = new int[locks.length];
+    this.weights = new double[locks.length][];
+    this.weightIntegral = new double[locks.length];
+    this.weightSince = new long[locks.length];
+    this.weightNow = new double[locks.length];
     for (int i = 0; i < locks.length; i++) {
       locks[i] = new ReentrantLock();
+      lastSet[i] = -1;
     }
   }
 
@@ -117,6 +151,49 @@ public final class PowerManager {
     }
   }
 
+  /**
+   * The frequency in kHz this power manager last set on {@code cpu} (whoever asked: guest or
+   * operator), or -1 when it has set none or the CPU is not controlled.
+   */
+  public long lastSetKhz(int cpu) {
+    if (!controls(cpu)) {
+      return -1;
+    }
+    ReentrantLock lock = locks[cpu];
+    lock.lock();
+    try {
+      int index = lastSet[cpu];
+      return index < 0 ? -1 : cpus.table(cpu).get(index);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Takes the frequency {@code cpu} is at now as the one this power manager last set (after the
+   * drift check adopted a frequency set from outside). Call holding the CPU's lock ({@link
+   * #locked}).
+   */
+  public void adoptCurrent(int cpu) {
+    if (controls(cpu) && lastSet[cpu] >= 0) {
+      lastSet[cpu] = cpus.currentIndex(cpu);
+    }
+  }
+
+  /** Runs {@code action} holding {@code cpu}'s lock, so no scale of that CPU runs meanwhile. */
+  public void locked(int cpu, Runnable action) {
+    if (!controls(cpu)) {
+      throw new IllegalArgumentException(describeMissing(cpu));
+    }
+    ReentrantLock lock = locks[cpu];
+    lock.lock();
+    try {
+      action.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Why {@code cpu} cannot be scaled, for messages. */
   public String describeMissing(int cpu) {
     if (cpus.offlineCpus().contains(cpu)) {
@@ -153,7 +230,7 @@ public final class PowerManager {
       return turboChanged ? ScaleOutcome.CHANGED : ScaleOutcome.UNCHANGED;
     }
     try {
-      cpus.setIndex(cpu, target);
+      write(cpu, target);
     } catch (FrequencyException e) {
       if (turboChanged) {
         revertTurbo(cpu, wantTurbo);
@@ -161,6 +238,72 @@ public final class PowerManager {
       throw e;
     }
     return ScaleOutcome.CHANGED;
+  }
+
+  /** Sets the index through the backend, timing the write. */
+  private void write(int cpu, int index) throws FrequencyException {
+    if (!timed) {
+      cpus.setIndex(cpu, index);
+    } else {
+      long start = clock.nanoTime();
+      try {
+        cpus.setIndex(cpu, index);
+      } finally {
+        writes.record(clock.nanoTime() - start, 1);
+      }
+    }
+    lastSet[cpu] = index;
+    if (trackWeights) {
+      long now = clock.nanoTime();
+      weightIntegral[cpu] += weightNow[cpu] * (now - weightSince[cpu]);
+      weightSince[cpu] = now;
+      weightNow[cpu] = weights[cpu][index];
+    }
+  }
+
+  /**
+   * From now on, keeps per CPU the integral over time of the relative power of the frequency it is
+   * at ({@link PowerWeight}), advanced at each frequency write this power manager makes; read by
+   * {@link #weightIntegral(int)} for the per-VM energy attribution. Idempotent.
+   */
+  public void trackWeights() {
+    if (trackWeights) {
+      return;
+    }
+    CpuSet all = cpus.cpus();
+    for (int cpu = all.first(); cpu >= 0; cpu = all.next(cpu + 1)) {
+      ReentrantLock lock = locks[cpu];
+      lock.lock();
+      try {
+        FrequencyTable t = cpus.table(cpu);
+        weights[cpu] = PowerWeight.of(t);
+        weightSince[cpu] = clock.nanoTime();
+        weightNow[cpu] = weights[cpu][cpus.currentIndex(cpu)];
+      } finally {
+        lock.unlock();
+      }
+    }
+    trackWeights = true;
+  }
+
+  /**
+   * ∫ w(f(t)) dt of {@code cpu} since {@link #trackWeights()}, in weight-nanoseconds, up to now; 0
+   * when not tracked.
+   */
+  public double weightIntegral(int cpu) {
+    if (!trackWeights || !controls(cpu) || weights[cpu] == null) {
+      return 0;
+    }
+    ReentrantLock lock = locks[cpu];
+    lock.lock();
+    try {
+      long now = clock.nanoTime();
+      weightIntegral[cpu] += weightNow[cpu] * (now - weightSince[cpu]);
+      weightSince[cpu] = now;
+      return weightIntegral[cpu];
+    } finally {
+      lock.unlock();
+    }
   }
 
   private void revertTurbo(int cpu, boolean wanted) {

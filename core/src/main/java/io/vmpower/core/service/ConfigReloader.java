@@ -11,8 +11,10 @@ import io.vmpower.core.host.CommandException;
 import io.vmpower.core.monitor.ChannelMonitor;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -24,9 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code reload} and SIGHUP: reads the configuration again and applies only what changed, without
  * dropping a channel that stays. A file that cannot be used changes nothing: the host keeps running
  * on the configuration it has, and the report says why. Keys that cannot change while the host runs
- * (the hypervisor URI, the sysfs root, the state file, the wire format, the control socket) are
- * reported as needing a restart and left as they are. Everything else applies at once: the channel
- * rules (a peer no longer allowed is detached), which VMs are managed, each VM's settings.
+ * (the hypervisor URI, the sysfs root, the state file, the wire format, every key of the control
+ * socket, which its server takes at start) are reported as needing a restart and left as they are.
+ * Everything else applies at once: the channel rules (a peer no longer allowed is detached), which
+ * VMs are managed, each VM's settings.
  */
 @Singleton
 public final class ConfigReloader {
@@ -88,9 +91,7 @@ public final class ConfigReloader {
     restartOnly("sysfs-root", old.sysfsRoot(), next.sysfsRoot(), restart);
     restartOnly("state-file", old.stateFile(), next.stateFile(), restart);
     restartOnly("wire", old.wire(), next.wire(), restart);
-    restartOnly("control.path", old.control().path(), next.control().path(), restart);
-    restartOnly("control.group", old.control().group(), next.control().group(), restart);
-    restartOnly("control.mode", old.control().mode(), next.control().mode(), restart);
+    restartOnlySection("control", old.control(), next.control(), restart);
     VmPowerConfig merged =
         next.withLibvirtUri(old.libvirtUri())
             .withSysfsRoot(old.sysfsRoot())
@@ -141,6 +142,24 @@ public final class ConfigReloader {
     if (!Objects.equals(was, now)) {
       out.add(key + ": " + was + " -> " + now + " (still " + was + ")");
     }
+  }
+
+  /** Each key of a section (a record) that changed, as {@link #restartOnly}. */
+  private static void restartOnlySection(String section, Record was, Record now, List<String> out) {
+    for (RecordComponent c : was.getClass().getRecordComponents()) {
+      try {
+        Object a = c.getAccessor().invoke(was);
+        Object b = c.getAccessor().invoke(now);
+        restartOnly(section + "." + kebab(c.getName()), a, b, out);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + section + "." + c.getName(), e);
+      }
+    }
+  }
+
+  /** A component's name as the file spells its key: {@code maxClients} is {@code max-clients}. */
+  static String kebab(String camel) {
+    return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
   }
 
   private static void diff(String key, Object was, Object now, List<String> out) {

@@ -78,6 +78,15 @@ public final class HostService {
    * @throws IllegalStateException when stopped meanwhile, or started before
    */
   public void start() throws Exception {
+    start(List.of());
+  }
+
+  /**
+   * As {@link #start()}, with {@code more} services of the caller's (the launcher's: its command
+   * thread, the control socket, the metrics endpoint) started after the bound ones, in order, and
+   * closed before them.
+   */
+  public void start(List<? extends Service> more) throws Exception {
     if (!starting.compareAndSet(false, true)) {
       throw new IllegalStateException("the host service was started before");
     }
@@ -85,7 +94,9 @@ public final class HostService {
     lifecycle.start();
     checkNotStopped();
     reconciler.start(changes -> notifier.status(status()));
-    for (Service s : services) {
+    List<Service> all = new ArrayList<>(services);
+    all.addAll(more);
+    for (Service s : all) {
       checkNotStopped();
       log.info("starting {}", s.name());
       s.start();

@@ -2,7 +2,6 @@ package io.vmpower.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,15 +48,6 @@ class VmPowerConfigTest {
     assertEquals(VmSettings.defaults(), v.of("any"));
     assertFalse(VmSettings.defaults().queries());
     assertEquals(List.of(), VmSettings.defaults().disabledChannels());
-  }
-
-  @Test
-  void theControlDefaults() {
-    ControlSettings c = ControlSettings.defaults();
-    assertEquals(Path.of("/run/vmpower/control.sock"), c.path());
-    assertNull(c.group());
-    assertEquals("0660", c.mode());
-    assertEquals(0660, c.modeBits());
   }
 
   @Test
@@ -139,17 +129,6 @@ class VmPowerConfigTest {
     assertTrue(glob.getMessage().contains("is not a valid glob"), glob.getMessage());
     assertThrows(ConfigValueException.class, () -> ManagedVms.listed(List.of("a/b")));
     assertThrows(ConfigValueException.class, () -> new ManagedVms(true, List.of("x")));
-  }
-
-  @Test
-  void controlModeAndGroupAreChecked() {
-    assertEquals(0600, new ControlSettings(null, "libvirt", "600").modeBits());
-    ConfigValueException mode =
-        assertThrows(ConfigValueException.class, () -> new ControlSettings(null, null, "0999"));
-    assertEquals("mode", mode.key());
-    ConfigValueException group =
-        assertThrows(ConfigValueException.class, () -> new ControlSettings(null, "a b", null));
-    assertEquals("group", group.key());
   }
 
   @Test

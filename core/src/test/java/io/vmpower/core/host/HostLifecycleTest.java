@@ -1,6 +1,7 @@
 package io.vmpower.core.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,13 +35,21 @@ class HostLifecycleTest {
           HostConfig.defaults(Path.of("/nonexistent")),
           new FakeClock(),
           registry);
+  private final io.vmpower.core.drift.DriftMonitor drift =
+      new io.vmpower.core.drift.DriftMonitor(
+          new io.vmpower.core.drift.DriftCheck(
+              power, io.vmpower.core.config.DriftSettings.DEFAULTS));
   private final HostLifecycle lifecycle =
       new HostLifecycle(
           new HypervisorSync(hypervisor, registry, monitor),
           monitor,
           hw,
           hypervisor,
-          StateFile.none());
+          StateFile.none(),
+          drift,
+          new io.vmpower.core.energy.EnergySampler(
+              new io.vmpower.core.energy.EnergyMeter(io.vmpower.core.hal.EnergyCounters.NONE),
+              io.vmpower.core.config.EnergySettings.DEFAULTS));
 
   @Test
   void shutdownRestoresEveryCpuOnce() {
@@ -48,8 +57,10 @@ class HostLifecycleTest {
     power.scale(0, ScaleOp.MIN);
     power.scale(1, ScaleOp.DISABLE_TURBO);
 
+    assertTrue(drift.running(), "the drift timer runs while the host does");
     assertNull(lifecycle.shutdown());
 
+    assertFalse(drift.running(), "stopped before the restore");
     assertEquals(4, hw.currentIndex(0));
     assertTrue(hw.turboEnabled(1));
     assertTrue(transport.isClosed());

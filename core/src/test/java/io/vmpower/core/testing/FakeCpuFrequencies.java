@@ -106,6 +106,8 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
   private volatile boolean benchmark;
 
   private String nextIndexFailure;
+  private FakeClock writeClock;
+  private long writeNanos;
   private int restores;
   private int restoreCalls;
 
@@ -167,6 +169,13 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
    */
   public synchronized FakeCpuFrequencies forBenchmarks() {
     benchmark = true;
+    return this;
+  }
+
+  /** From now on every index write (successful or not) moves {@code clock} ahead by {@code d}. */
+  public synchronized FakeCpuFrequencies writesTake(FakeClock clock, java.time.Duration d) {
+    writeClock = clock;
+    writeNanos = d.toNanos();
     return this;
   }
 
@@ -259,6 +268,9 @@ public final class FakeCpuFrequencies implements CpuFrequencies {
   }
 
   private void write(int cpu, int index) throws FrequencyException {
+    if (writeClock != null) {
+      writeClock.advance(java.time.Duration.ofNanos(writeNanos));
+    }
     Core[] all = cores;
     Core c = cpu >= 0 && cpu < all.length ? all[cpu] : null;
     if (c == null) {

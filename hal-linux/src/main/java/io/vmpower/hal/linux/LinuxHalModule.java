@@ -2,14 +2,19 @@ package io.vmpower.hal.linux;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.ServiceNotifier;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
+import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
+import io.vmpower.hal.linux.energy.SysfsEnergyCounters;
 import io.vmpower.hal.linux.libvirt.LibvirtBackoff;
 import io.vmpower.hal.linux.libvirt.LibvirtConnector;
 import io.vmpower.hal.linux.libvirt.LibvirtHypervisor;
@@ -20,9 +25,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * The real host: cpufreq through sysfs under {@code sysfsRoot}, libvirt at {@code libvirtUri},
- * AF_UNIX channel sockets on the JDK's epoll selector, systemd notification when {@code
- * $NOTIFY_SOCKET} is set, and the system clock.
+ * The real host: cpufreq and RAPL energy counters through sysfs under {@code sysfsRoot}, libvirt at
+ * {@code libvirtUri}, AF_UNIX channel sockets on the JDK's epoll selector, the control socket
+ * (junixsocket), systemd notification when {@code $NOTIFY_SOCKET} is set (junixsocket's datagrams)
+ * and the system clock.
  */
 public final class LinuxHalModule extends AbstractModule {
   private final Path sysfsRoot;
@@ -46,6 +52,11 @@ public final class LinuxHalModule extends AbstractModule {
   @Override
   protected void configure() {
     bind(Clock.class).toInstance(Clock.SYSTEM);
+    bind(ControlSocket.class).to(UnixControlSocket.class);
+    OptionalBinder.newOptionalBinder(binder(), EnergyCounters.class)
+        .setBinding()
+        .toProvider(() -> new SysfsEnergyCounters(sysfsRoot))
+        .in(Singleton.class);
   }
 
   @Provides

@@ -44,13 +44,23 @@ import java.util.List;
  *                             #   virtio.serial.port.poweragent.N ports (default true); false: its
  *                             #   sockets only follow the {vm}.{n} convention of the folder
  * channelDir: /tmp/powermonitor   # optional: the channel folder, when the launcher gives none
+ * energy:                     # optional: the energy model (SimulatedEnergyModel); defaults shown
+ *   idleWatts: 0.74           #   a CPU's power while idle, at any frequency
+ *   busyWatts: 3.5            #   a CPU's power while busy at its highest non-turbo frequency
+ *   exponent: 3               #   busy power above idle grows as (f / f_nominal)^exponent
+ *   steps:                    #   exact watts at some frequencies, instead of the curve
+ *     - khz: 1200000
+ *       busyWatts: 1.1
+ *       idleWatts: 0.7        #   optional: idleWatts of the host otherwise
+ *   packages: 1               #   CPU packages (sockets): CPUs are split evenly, in order
+ *   rangeMicrojoules: 262143328850  # where each package counter wraps (as Intel's RAPL)
  * }</pre>
  *
  * <p>Unknown fields, duplicate keys and bad values are rejected with a message naming the file, the
  * field and what is accepted. The example file {@code /io/vmpower/hal/sim/example-scenario.yaml}
  * shows every field with comments.
  */
-public record Scenario(Host host, List<Vm> vms, String channelDir) {
+public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy) {
 
   /** The resource the built-in scenario is read from. */
   public static final String DEFAULT_RESOURCE = "/io/vmpower/hal/sim/default-scenario.yaml";
@@ -123,6 +133,22 @@ public record Scenario(Host host, List<Vm> vms, String channelDir) {
       channels = copy(channels);
     }
   }
+
+  /** The energy model's parameters (see {@link SimulatedEnergyModel}); null fields: defaults. */
+  public record Energy(
+      Double idleWatts,
+      Double busyWatts,
+      Double exponent,
+      List<EnergyStep> steps,
+      Integer packages,
+      Long rangeMicrojoules) {
+    public Energy {
+      steps = copy(steps);
+    }
+  }
+
+  /** Exact watts at one frequency of the table. */
+  public record EnergyStep(Long khz, Double busyWatts, Double idleWatts) {}
 
   /** An unmodifiable copy that keeps nulls (so that validation can name them); null stays null. */
   private static <T> List<T> copy(List<T> list) {

@@ -48,7 +48,21 @@ final class ScenarioResolver {
       long peerPid,
       boolean xmlChannels) {}
 
-  record Plan(List<CpuPlan> cpus, List<VmPlan> vms, Optional<Path> channelDir) {}
+  /** The energy model's parameters, checked; {@code steps} by kHz. */
+  record EnergyPlan(
+      double idleWatts,
+      double busyWatts,
+      double exponent,
+      java.util.Map<Long, EnergyStepPlan> steps,
+      int packages,
+      long rangeMicrojoules) {}
+
+  record EnergyStepPlan(double busyWatts, Double idleWatts) {}
+
+  /** Intel's usual max_energy_range_uj. */
+  static final long DEFAULT_RANGE_UJ = 262_143_328_850L;
+
+  record Plan(List<CpuPlan> cpus, List<VmPlan> vms, Optional<Path> channelDir, EnergyPlan energy) {}
 
   private final String source;
 
@@ -77,7 +91,63 @@ final class ScenarioResolver {
         throw fail("channelDir", "'" + s.channelDir() + "' is not a path: " + e.getReason());
       }
     }
-    return new Plan(List.copyOf(cpus), List.copyOf(vms), dir);
+    return new Plan(List.copyOf(cpus), List.copyOf(vms), dir, energy(s.energy(), cpus.size()));
+  }
+
+  private EnergyPlan energy(Scenario.Energy e, int cpus) {
+    if (e == null) {
+      return new EnergyPlan(
+          SimulatedEnergyModel.DEFAULT_IDLE_WATTS,
+          SimulatedEnergyModel.DEFAULT_BUSY_WATTS,
+          SimulatedEnergyModel.DEFAULT_EXPONENT,
+          java.util.Map.of(),
+          1,
+          DEFAULT_RANGE_UJ);
+    }
+    double idle = watts("energy.idleWatts", e.idleWatts(), SimulatedEnergyModel.DEFAULT_IDLE_WATTS);
+    double busy = watts("energy.busyWatts", e.busyWatts(), SimulatedEnergyModel.DEFAULT_BUSY_WATTS);
+    if (busy < idle) {
+      throw fail("energy.busyWatts", busy + " W is below energy.idleWatts (" + idle + " W)");
+    }
+    double exponent = e.exponent() == null ? SimulatedEnergyModel.DEFAULT_EXPONENT : e.exponent();
+    if (!(exponent >= 0 && exponent <= 10)) {
+      throw fail("energy.exponent", e.exponent() + " is out of range; use 0-10");
+    }
+    java.util.Map<Long, EnergyStepPlan> steps = new java.util.TreeMap<>();
+    if (e.steps() != null) {
+      for (int i = 0; i < e.steps().size(); i++) {
+        Scenario.EnergyStep st = e.steps().get(i);
+        String f = "energy.steps[" + i + "]";
+        if (st == null || st.khz() == null || st.khz() <= 0) {
+          throw fail(f + ".khz", "required: a frequency of the table in kHz");
+        }
+        if (st.busyWatts() == null) {
+          throw fail(f + ".busyWatts", "required: watts while busy at " + st.khz() + " kHz");
+        }
+        double b = watts(f + ".busyWatts", st.busyWatts(), 0);
+        Double i2 = st.idleWatts() == null ? null : watts(f + ".idleWatts", st.idleWatts(), 0);
+        if (steps.put(st.khz(), new EnergyStepPlan(b, i2)) != null) {
+          throw fail(f + ".khz", st.khz() + " kHz is given twice");
+        }
+      }
+    }
+    int packages = e.packages() == null ? 1 : e.packages();
+    if (packages < 1 || packages > cpus) {
+      throw fail("energy.packages", packages + " is out of range; use 1-" + cpus + " (the CPUs)");
+    }
+    long range = e.rangeMicrojoules() == null ? DEFAULT_RANGE_UJ : e.rangeMicrojoules();
+    if (range < 1_000_000L) {
+      throw fail("energy.rangeMicrojoules", range + " is too small; use at least 1000000 (1 J)");
+    }
+    return new EnergyPlan(idle, busy, exponent, java.util.Map.copyOf(steps), packages, range);
+  }
+
+  private double watts(String field, Double value, double fallback) {
+    double v = value == null ? fallback : value;
+    if (!(v >= 0 && v <= 10_000)) {
+      throw fail(field, value + " is out of range; use 0-10000 W");
+    }
+    return v;
   }
 
   // ---- CPUs ----

@@ -5,6 +5,7 @@ import io.vmpower.core.hal.CpuCapabilities;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.hal.ManagedSetting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,9 @@ public final class SimulatedCpuFrequencies implements CpuFrequencies {
   private final int[] savedIndex;
   private final boolean[] savedTurbo;
   private final String[] savedGovernor;
+  // what this backend last wrote, per CPU (-1 / null: nothing since the last restore)
+  private final int[] writtenIndex;
+  private final String[] writtenGovernor;
 
   public SimulatedCpuFrequencies(SimulatedHost host) {
     this.host = host;
@@ -41,6 +45,9 @@ public final class SimulatedCpuFrequencies implements CpuFrequencies {
     savedIndex = new int[n];
     savedTurbo = new boolean[n];
     savedGovernor = new String[n];
+    writtenIndex = new int[n];
+    java.util.Arrays.fill(writtenIndex, -1);
+    writtenGovernor = new String[n];
   }
 
   @Override
@@ -94,6 +101,7 @@ public final class SimulatedCpuFrequencies implements CpuFrequencies {
       cpus.checkWrite(c, false);
       saveBeforeFirstWrite(c);
       cpus.writeIndex(c, index);
+      writtenIndex[cpu] = index;
     } finally {
       host.lock.unlock();
     }
@@ -220,6 +228,8 @@ public final class SimulatedCpuFrequencies implements CpuFrequencies {
           c.turbo = savedTurbo[cpu];
           c.governor = savedGovernor[cpu];
           saved[cpu] = false;
+          writtenIndex[cpu] = -1;
+          writtenGovernor[cpu] = null;
         } catch (FrequencyException e) {
           failures.add(e);
         }
@@ -260,5 +270,72 @@ public final class SimulatedCpuFrequencies implements CpuFrequencies {
     savedTurbo[cpu] = c.turbo;
     savedGovernor[cpu] = c.governor;
     c.governor = c.controlGovernor();
+    writtenGovernor[cpu] = c.governor;
+  }
+
+  /**
+   * The CPU's governor and frequency file (as the sysfs backend of its driver names them: {@code
+   * scaling_setspeed}, or {@code scaling_max_freq} for intel_pstate) once written.
+   */
+  @Override
+  public List<ManagedSetting> managedSettings(int cpu) {
+    if (cpu < 0) {
+      return List.of();
+    }
+    host.lock.lock();
+    try {
+      SimulatedCpus.Cpu c = cpus.get(cpu);
+      List<ManagedSetting> out = new ArrayList<>(2);
+      if (writtenGovernor[cpu] != null) {
+        out.add(new ManagedSetting(cpu, "scaling_governor", writtenGovernor[cpu], c.governor));
+      }
+      if (writtenIndex[cpu] >= 0) {
+        out.add(
+            new ManagedSetting(
+                cpu,
+                c.frequencyFile(),
+                Long.toString(c.table.get(writtenIndex[cpu])),
+                Long.toString(c.table.get(c.index))));
+      }
+      return out;
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public void reapply(ManagedSetting setting) throws FrequencyException {
+    host.lock.lock();
+    try {
+      int cpu = setting.cpu();
+      SimulatedCpus.Cpu c = cpus.require(cpu);
+      if (setting.setting().equals("scaling_governor") && writtenGovernor[cpu] != null) {
+        c.governor = writtenGovernor[cpu];
+      } else if (setting.setting().equals(c.frequencyFile()) && writtenIndex[cpu] >= 0) {
+        cpus.checkWrite(c, false);
+        cpus.writeIndex(c, writtenIndex[cpu]);
+      } else {
+        throw new FrequencyException(
+            cpu, "cpu" + cpu + ": " + setting.setting() + " is not managed by this backend");
+      }
+    } finally {
+      host.lock.unlock();
+    }
+  }
+
+  @Override
+  public void adopt(ManagedSetting setting) {
+    host.lock.lock();
+    try {
+      int cpu = setting.cpu();
+      SimulatedCpus.Cpu c = cpus.get(cpu);
+      if (setting.setting().equals("scaling_governor") && writtenGovernor[cpu] != null) {
+        writtenGovernor[cpu] = c.governor;
+      } else if (setting.setting().equals(c.frequencyFile()) && writtenIndex[cpu] >= 0) {
+        writtenIndex[cpu] = c.index;
+      }
+    } finally {
+      host.lock.unlock();
+    }
   }
 }

@@ -71,6 +71,9 @@ final class SimulatedCpus {
   private int logSize;
   private long writeCount;
 
+  /** Set by the host once built: told before every change of a CPU's power. */
+  SimulatedEnergy energy;
+
   SimulatedCpus(List<ScenarioResolver.CpuPlan> plans) {
     cpus = new Cpu[plans.size()];
     for (int c = 0; c < cpus.length; c++) {
@@ -138,6 +141,7 @@ final class SimulatedCpus {
 
   /** Sets the index and logs the write. */
   void writeIndex(Cpu c, int index) {
+    beforeChange();
     c.index = index;
     writeCount++;
     if (logSize == logCpu.length && logCpu.length < LOG_LIMIT) {
@@ -183,8 +187,16 @@ final class SimulatedCpus {
       throw new IllegalArgumentException(
           "cannot take cpu" + cpu + " offline: it is the last online CPU");
     }
+    beforeChange();
     c.online = on;
     recomputeOnline();
+  }
+
+  /** Brings the energy up to now before a CPU's power changes. */
+  void beforeChange() {
+    if (energy != null) {
+      energy.update(this);
+    }
   }
 
   /** Every write to {@code cpu} fails with {@code reason} until {@link #clearFaults()}. */

@@ -3,17 +3,21 @@ package io.vmpower.hal.sim;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
+import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.CpuFrequencies;
+import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.ServiceNotifier;
 import java.nio.file.Path;
 
 /**
- * Binds every HAL interface to a view of one {@link SimulatedHost}, and the host itself so that
- * tests and the demo can drive it; the service manager is a {@link SimulatedServiceNotifier} that
- * records what it was told.
+ * Binds every HAL interface to a view of one {@link SimulatedHost} (the control socket to an
+ * in-memory {@link SimulatedControlSocket}), and the host itself so that tests and the demo can
+ * drive it; the service manager is a {@link SimulatedServiceNotifier} that records what it was
+ * told.
  */
 public final class SimulatedHalModule extends AbstractModule {
   private final SimulatedHost host;
@@ -39,6 +43,11 @@ public final class SimulatedHalModule extends AbstractModule {
     bind(Clock.class).toInstance(host.clock());
     bind(SimulatedServiceNotifier.class).toInstance(notifier);
     bind(ServiceNotifier.class).toInstance(notifier);
+    bind(ControlSocket.class).to(SimulatedControlSocket.class).in(Singleton.class);
+    bind(SimulatedControlSocket.class).in(Singleton.class);
+    OptionalBinder.newOptionalBinder(binder(), EnergyCounters.class)
+        .setBinding()
+        .toInstance(new SimulatedEnergyCounters(host));
   }
 
   @Provides

@@ -53,6 +53,7 @@ public final class SimulatedHost implements AutoCloseable {
   final SimulatedCpus cpus;
   private final SimulatedVms vms;
   private final SimulatedChannels channels;
+  private final SimulatedEnergy energy;
 
   private final Path channelDir;
   private final SimulatedClock clock;
@@ -76,6 +77,13 @@ public final class SimulatedHost implements AutoCloseable {
     this.channelDir = Objects.requireNonNull(channelDir, "channelDir");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.cpus = new SimulatedCpus(plan.cpus());
+    this.energy =
+        new SimulatedEnergy(
+            new SimulatedEnergyModel(plan.cpus(), plan.energy()),
+            clock,
+            plan.energy().packages(),
+            plan.energy().rangeMicrojoules());
+    cpus.energy = energy;
     this.vms = new SimulatedVms(cpus, channelDir);
     this.channels = new SimulatedChannels(this);
     for (ScenarioResolver.VmPlan vm : plan.vms()) {
@@ -175,6 +183,82 @@ public final class SimulatedHost implements AutoCloseable {
 
   public void clearFaults() {
     locked(cpus::clearFaults);
+  }
+
+  /**
+   * Someone else sets {@code cpu}'s frequency (an operator's {@code echo} to {@code
+   * scaling_setspeed}): not a write of the HAL, so not logged as one; the drift check sees it.
+   *
+   * @throws IllegalArgumentException when {@code khz} is not an entry of the CPU's table
+   */
+  public void setFrequencyExternally(int cpu, long khz) {
+    locked(
+        () -> {
+          SimulatedCpus.Cpu c = cpus.get(cpu);
+          int index = c.table.indexOf(khz);
+          if (index < 0) {
+            throw new IllegalArgumentException(
+                khz + " kHz is not in cpu" + cpu + "'s table (" + c.table + ")");
+          }
+          cpus.beforeChange();
+          c.index = index;
+        });
+  }
+
+  // ---- energy ----
+
+  /** The energy model the host integrates (watts per CPU and frequency, busy and idle). */
+  public SimulatedEnergyModel energyModel() {
+    return energy.model();
+  }
+
+  /**
+   * From now on {@code cpu} is busy {@code fraction} of the time (0 idle, the default, to 1): what
+   * it draws follows the energy model.
+   */
+  public void setCpuBusy(int cpu, double fraction) {
+    locked(
+        () -> {
+          cpus.get(cpu);
+          energy.busy(cpus, cpu, fraction);
+        });
+  }
+
+  /** The busy fraction {@code cpu} runs at now. */
+  public double cpuBusy(int cpu) {
+    return locked(() -> energy.busy(cpus.get(cpu).number));
+  }
+
+  /** The CPU packages (sockets) of the energy model. */
+  public int energyPackages() {
+    return energy.packages();
+  }
+
+  /** The CPUs of package {@code pkg}. */
+  public CpuSet energyPackageCpus(int pkg) {
+    return energy.cpus(pkg);
+  }
+
+  /** The energy package {@code pkg} drew since the start, in joules (exact, not wrapped). */
+  public double energyJoules(int pkg) {
+    return locked(() -> energy.microjoules(cpus, pkg) / 1e6);
+  }
+
+  /** Package {@code pkg}'s counter as RAPL shows it: whole µJ, back to 0 at its range. */
+  long energyCounter(int pkg) {
+    return locked(() -> energy.counter(cpus, pkg));
+  }
+
+  long energyRange() {
+    return energy.rangeMicrojoules();
+  }
+
+  /** Someone else switches {@code cpu}'s governor (the drift check sees it). */
+  public void setGovernorExternally(int cpu, String governor) {
+    if (governor == null || governor.isBlank()) {
+      throw new IllegalArgumentException("give a governor name, e.g. ondemand");
+    }
+    locked(() -> cpus.get(cpu).governor = governor);
   }
 
   /**

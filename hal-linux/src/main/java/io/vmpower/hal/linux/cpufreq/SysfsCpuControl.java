@@ -2,6 +2,8 @@ package io.vmpower.hal.linux.cpufreq;
 
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.hal.ManagedSetting;
+import java.util.List;
 
 /**
  * Frequency control of one CPU by one cpufreq driver: the small internal interface behind which
@@ -28,6 +30,15 @@ interface SysfsCpuControl {
   boolean turboEnabled();
 
   void setTurbo(boolean enabled) throws FrequencyException;
+
+  /** The settings of this CPU the backend manages, as last written and as found now. */
+  List<ManagedSetting> managed();
+
+  /** Writes {@code setting} as last written again. */
+  void reapply(String setting) throws FrequencyException;
+
+  /** Takes {@code found} as what {@code setting} was last given. */
+  void adopt(String setting, String found);
 
   /** Fails on an index outside the table, naming the accepted range. */
   static void checkIndex(int cpu, FrequencyTable table, int index) {

@@ -5,6 +5,7 @@ import io.vmpower.core.hal.CpuCapabilities;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.hal.ManagedSetting;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,6 +179,44 @@ public final class SysfsCpuFrequencies implements CpuFrequencies {
   public CpuSet relatedCpus(int cpu) {
     control(cpu);
     return topology.related(cpu);
+  }
+
+  /** Per CPU its governor and frequency files; for {@code cpu} -1 {@code intel_pstate/no_turbo}. */
+  @Override
+  public List<ManagedSetting> managedSettings(int cpu) {
+    if (cpu < 0) {
+      SysfsIntelPstateHost host = topology.intelHost();
+      SysfsTrackedValue noTurbo = host == null ? null : host.noTurbo();
+      ManagedSetting s = noTurbo == null ? null : noTurbo.managed();
+      return s == null ? List.of() : List.of(s);
+    }
+    return control(cpu).managed();
+  }
+
+  @Override
+  public void reapply(ManagedSetting setting) throws FrequencyException {
+    checkOpen(setting.cpu());
+    if (setting.cpu() < 0) {
+      SysfsIntelPstateHost host = topology.intelHost();
+      if (host == null || host.noTurbo() == null) {
+        throw new FrequencyException(-1, "no host-wide setting " + setting.setting());
+      }
+      host.noTurbo().reapply();
+      return;
+    }
+    control(setting.cpu()).reapply(setting.setting());
+  }
+
+  @Override
+  public void adopt(ManagedSetting setting) {
+    if (setting.cpu() < 0) {
+      SysfsIntelPstateHost host = topology.intelHost();
+      if (host != null && host.noTurbo() != null) {
+        host.noTurbo().adopt(setting.found());
+      }
+      return;
+    }
+    control(setting.cpu()).adopt(setting.setting(), setting.found());
   }
 
   @Override

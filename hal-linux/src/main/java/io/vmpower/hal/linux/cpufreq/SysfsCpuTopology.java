@@ -55,6 +55,7 @@ final class SysfsCpuTopology {
   private final SysfsCpuControl[] controls;
   private final CpuSet[] related;
   private final CpuCapabilities[] capabilities;
+  private SysfsIntelPstateHost intelHost;
 
   /**
    * Probes the CPUs under {@code sysfsRoot}, opening every file through {@code files}; the backends
@@ -93,6 +94,7 @@ final class SysfsCpuTopology {
         reasons.put(cpu, reason.startsWith(prefix) ? reason.substring(prefix.length()) : reason);
       }
     }
+    this.intelHost = intelHost;
     this.controlled = CpuSet.fromBitSet(ok);
     this.uncontrolled = online.minus(controlled);
     long[] highestPerf = readHighestPerf();
@@ -112,6 +114,11 @@ final class SysfsCpuTopology {
   /** {@code devices/system/cpu} under the sysfs root. */
   static Path cpuRoot(Path sysfsRoot) {
     return sysfsRoot.resolve("devices").resolve("system").resolve("cpu");
+  }
+
+  /** The host-wide intel_pstate files, or null when no CPU is driven by intel_pstate. */
+  SysfsIntelPstateHost intelHost() {
+    return intelHost;
   }
 
   Path root() {

@@ -2,8 +2,11 @@ package io.vmpower.hal.linux.cpufreq;
 
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.hal.ManagedSetting;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +144,38 @@ final class SysfsIntelPstate implements SysfsCpuControl {
       throw e;
     }
     current.written(index);
+  }
+
+  @Override
+  public synchronized List<ManagedSetting> managed() {
+    List<ManagedSetting> out = new ArrayList<>(3);
+    ManagedSetting g = governor.managed();
+    if (g != null) {
+      out.add(g);
+    }
+    out.addAll(limits.managed());
+    return out;
+  }
+
+  @Override
+  public synchronized void reapply(String setting) throws FrequencyException {
+    if (setting.equals(governor.settingName())) {
+      governor.reapply();
+    } else if (setting.equals("scaling_min_freq") || setting.equals("scaling_max_freq")) {
+      governor.ensure(GOVERNOR);
+      limits.reapply();
+    } else {
+      throw new FrequencyException(cpu, "CPU " + cpu + ": " + setting + " is not managed here");
+    }
+  }
+
+  @Override
+  public synchronized void adopt(String setting, String found) {
+    if (setting.equals(governor.settingName())) {
+      governor.adopt(found);
+    } else {
+      limits.adopt(setting, found);
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.vmpower.hal.linux.cpufreq;
 
 import io.vmpower.core.hal.FrequencyException;
+import io.vmpower.core.hal.ManagedSetting;
 import java.io.IOException;
 import java.util.List;
 
@@ -18,6 +19,11 @@ final class SysfsTrackedLimits implements SysfsRestorable {
   private long originalMin = -1;
   private long originalMax = -1;
   private boolean changed;
+
+  /** What this backend last wrote to min and max (-1: nothing), for the drift check. */
+  private long expectedMin = -1;
+
+  private long expectedMax = -1;
 
   SysfsTrackedLimits(int cpu, SysfsFile min, SysfsFile max, SysfsJournal journal) {
     this.cpu = cpu;
@@ -38,6 +44,8 @@ final class SysfsTrackedLimits implements SysfsRestorable {
         write(min, khz);
         write(max, khz);
       }
+      expectedMin = khz;
+      expectedMax = khz;
     } finally {
       if (!changed) {
         originalMin = -1;
@@ -114,7 +122,57 @@ final class SysfsTrackedLimits implements SysfsRestorable {
     changed = false;
     originalMin = -1;
     originalMax = -1;
+    expectedMin = -1;
+    expectedMax = -1;
     return true;
+  }
+
+  /** Min and max as last written and as found now; empty when not written since a restore. */
+  synchronized List<ManagedSetting> managed() {
+    if (expectedMin < 0) {
+      return List.of();
+    }
+    return List.of(managed(min, expectedMin), managed(max, expectedMax));
+  }
+
+  private ManagedSetting managed(SysfsFile file, long expected) {
+    String found;
+    try {
+      long v = file.readNumber();
+      found = v >= 0 ? Long.toString(v) : file.read();
+    } catch (IOException e) {
+      found = "unreadable (" + SysfsErrors.reason(e) + ")";
+    }
+    return new ManagedSetting(
+        cpu, file.path().getFileName().toString(), Long.toString(expected), found);
+  }
+
+  /** Writes both limits as last written again, max first when raising (drift: re-apply). */
+  synchronized void reapply() throws FrequencyException {
+    if (expectedMin < 0) {
+      return;
+    }
+    long currentMax = read(max, "to order the writes");
+    if (expectedMin > currentMax) {
+      write(max, expectedMax);
+      write(min, expectedMin);
+    } else {
+      write(min, expectedMin);
+      write(max, expectedMax);
+    }
+  }
+
+  /** Takes {@code found} as what {@code setting} (min or max) was last given (drift: adopt). */
+  synchronized void adopt(String setting, String found) {
+    long v = SysfsFiles.parseCount(found);
+    if (v < 0 || expectedMin < 0) {
+      return;
+    }
+    if (setting.equals(min.path().getFileName().toString())) {
+      expectedMin = v;
+    } else if (setting.equals(max.path().getFileName().toString())) {
+      expectedMax = v;
+    }
   }
 
   private void restoreOne(SysfsFile file, long value, List<String> failures) {

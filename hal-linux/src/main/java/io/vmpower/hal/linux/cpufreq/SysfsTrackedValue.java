@@ -1,7 +1,9 @@
 package io.vmpower.hal.linux.cpufreq;
 
 import io.vmpower.core.hal.FrequencyException;
+import io.vmpower.core.hal.ManagedSetting;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +26,11 @@ final class SysfsTrackedValue implements SysfsRestorable {
   private String original;
   private boolean changed;
   private boolean ensured;
+
+  /** What this backend last wrote (or found and kept), for the drift check; -1 / null: none. */
+  private long expectedNumber = -1;
+
+  private String expectedText;
 
   /**
    * @param cpu the CPU for messages, or -1 for a host-wide file
@@ -51,6 +58,7 @@ final class SysfsTrackedValue implements SysfsRestorable {
       throw SysfsErrors.writeFailed(cpu, file.path(), Long.toString(value), e);
     }
     markChanged();
+    expectedNumber = value;
   }
 
   /** Writes {@code value} unless the file already holds it. */
@@ -91,6 +99,7 @@ final class SysfsTrackedValue implements SysfsRestorable {
       markChanged();
     }
     ensured = true;
+    expectedText = value;
   }
 
   /**
@@ -153,6 +162,70 @@ final class SysfsTrackedValue implements SysfsRestorable {
     changed = false;
     ensured = false;
     original = null;
+    expectedNumber = -1;
+    expectedText = null;
+  }
+
+  /** The name the drift check reports: the file name, with its folder for a host-wide file. */
+  String settingName() {
+    Path p = file.path();
+    return cpu >= 0 || p.getParent() == null
+        ? p.getFileName().toString()
+        : p.getParent().getFileName() + "/" + p.getFileName();
+  }
+
+  /**
+   * What this file was last given and what it holds now, or null when this backend has not written
+   * it (nor made sure of its value) since the last restore.
+   */
+  synchronized ManagedSetting managed() {
+    String expected = expected();
+    if (expected == null) {
+      return null;
+    }
+    String found;
+    try {
+      found = numeric && expectedText == null ? number(file.readNumber()) : file.read();
+    } catch (IOException e) {
+      found = "unreadable (" + SysfsErrors.reason(e) + ")";
+    }
+    return new ManagedSetting(cpu, settingName(), expected, found);
+  }
+
+  private String number(long value) throws IOException {
+    return value >= 0 ? Long.toString(value) : file.read();
+  }
+
+  private String expected() {
+    if (expectedText != null) {
+      return expectedText;
+    }
+    return expectedNumber >= 0 ? Long.toString(expectedNumber) : null;
+  }
+
+  /** Writes what this file was last given again (drift: re-apply). */
+  synchronized void reapply() throws FrequencyException {
+    if (expectedText != null) {
+      try {
+        file.write(expectedText);
+      } catch (IOException e) {
+        throw SysfsErrors.writeFailed(cpu, file.path(), expectedText, e);
+      }
+    } else if (expectedNumber >= 0) {
+      write(expectedNumber);
+    }
+  }
+
+  /** Takes {@code found} as what this file was last given (drift: adopt). */
+  synchronized void adopt(String found) {
+    if (expectedText != null) {
+      expectedText = found;
+    } else if (expectedNumber >= 0) {
+      long n = SysfsFiles.parseCount(found);
+      if (n >= 0) {
+        expectedNumber = n;
+      }
+    }
   }
 
   private static boolean isNumber(String s) {

@@ -2,7 +2,10 @@ package io.vmpower.hal.linux.cpufreq;
 
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.hal.ManagedSetting;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What acpi-cpufreq, amd-pstate and cppc_cpufreq share: the {@code userspace} governor and one
@@ -90,6 +93,45 @@ abstract class SysfsUserspaceBackend implements SysfsCpuControl {
       throw e;
     }
     current.written(index);
+  }
+
+  @Override
+  public synchronized List<ManagedSetting> managed() {
+    List<ManagedSetting> out = new ArrayList<>(2);
+    ManagedSetting g = governor.managed();
+    if (g != null) {
+      out.add(g);
+    }
+    ManagedSetting speed = setspeed.managed();
+    if (speed != null) {
+      out.add(speed);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void reapply(String setting) throws FrequencyException {
+    if (setting.equals(governor.settingName())) {
+      governor.reapply();
+    } else if (setting.equals(setspeed.settingName())) {
+      governor.ensure(GOVERNOR);
+      setspeed.reapply();
+    } else {
+      throw new FrequencyException(cpu, "CPU " + cpu + ": " + setting + " is not managed here");
+    }
+  }
+
+  @Override
+  public synchronized void adopt(String setting, String found) {
+    if (setting.equals(governor.settingName())) {
+      governor.adopt(found);
+    } else if (setting.equals(setspeed.settingName())) {
+      setspeed.adopt(found);
+      long khz = SysfsFiles.parsePositive(found);
+      if (khz > 0) {
+        current.written(table.nearestIndex(khz));
+      }
+    }
   }
 
   @Override

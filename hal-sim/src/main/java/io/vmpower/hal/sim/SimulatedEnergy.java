@@ -1,0 +1,100 @@
+package io.vmpower.hal.sim;
+
+import io.vmpower.core.cpu.CpuSet;
+import java.util.Arrays;
+
+/**
+ * The simulated host's energy: the {@link SimulatedEnergyModel} integrated over the simulated
+ * clock, per package. Before anything that changes a CPU's power (a frequency, its busy fraction,
+ * online or not) and before a read, the energy since the last update is added at the old power. An
+ * offline CPU draws nothing. Not thread-safe: called under the host's lock.
+ */
+final class SimulatedEnergy {
+  private final SimulatedEnergyModel model;
+  private final SimulatedClock clock;
+  private final int[] packageOf;
+  private final CpuSet[] packageCpus;
+  private final double[] busy;
+  private final double[] microjoules;
+  private final long range;
+  private long last;
+
+  SimulatedEnergy(
+      SimulatedEnergyModel model, SimulatedClock clock, int packages, long rangeMicrojoules) {
+    this.model = model;
+    this.clock = clock;
+    int n = model.cpuCount();
+    this.packageOf = new int[n];
+    java.util.BitSet[] bits = new java.util.BitSet[packages];
+    for (int p = 0; p < packages; p++) {
+      bits[p] = new java.util.BitSet();
+    }
+    for (int c = 0; c < n; c++) {
+      packageOf[c] = (int) ((long) c * packages / n);
+      bits[packageOf[c]].set(c);
+    }
+    this.packageCpus = Arrays.stream(bits).map(CpuSet::fromBitSet).toArray(CpuSet[]::new);
+    this.busy = new double[n];
+    this.microjoules = new double[packages];
+    this.range = rangeMicrojoules;
+    this.last = clock.nanoTime();
+  }
+
+  SimulatedEnergyModel model() {
+    return model;
+  }
+
+  int packages() {
+    return microjoules.length;
+  }
+
+  CpuSet cpus(int pkg) {
+    return packageCpus[pkg];
+  }
+
+  long rangeMicrojoules() {
+    return range;
+  }
+
+  /** Adds the energy drawn since the last update, at the power each CPU had then. */
+  void update(SimulatedCpus cpus) {
+    long now = clock.nanoTime();
+    long dt = now - last;
+    if (dt <= 0) {
+      return;
+    }
+    last = now;
+    double seconds = dt / 1e9;
+    for (int c = 0; c < busy.length; c++) {
+      SimulatedCpus.Cpu cpu = cpus.get(c);
+      if (cpu.online) {
+        microjoules[packageOf[c]] += model.watts(c, cpu.index, busy[c]) * seconds * 1e6;
+      }
+    }
+  }
+
+  /** Sets the share of time {@code cpu} is busy from now on (0-1). */
+  void busy(SimulatedCpus cpus, int cpu, double fraction) {
+    if (!(fraction >= 0 && fraction <= 1)) {
+      throw new IllegalArgumentException(
+          "busy fraction of cpu" + cpu + " must be 0-1, got " + fraction);
+    }
+    update(cpus);
+    busy[cpu] = fraction;
+  }
+
+  double busy(int cpu) {
+    return busy[cpu];
+  }
+
+  /** Energy of package {@code pkg} since the start, in µJ (not wrapped). */
+  double microjoules(SimulatedCpus cpus, int pkg) {
+    update(cpus);
+    return microjoules[pkg];
+  }
+
+  /** The package counter as RAPL shows it: whole µJ, back to 0 at the range. */
+  long counter(SimulatedCpus cpus, int pkg) {
+    return (long) Math.floor(microjoules(cpus, pkg)) % range;
+  }
+}
