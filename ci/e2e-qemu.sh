@@ -44,11 +44,13 @@
 # standard input from /dev/null and NOTIFY_SOCKET a datagram socket that plays systemd (python3):
 # (D1) READY=1 once both channels, found in the domain XML, are attached, and no operator command
 # was given (standard input is /dev/null and the daemon's log, which names every control client
-# that changes anything, names none); (D2) the guest's request is served; (D3) after virsh destroy
-# the channels are detached, after virsh start attached again by the daemon itself, a request is
-# served, and `--connect -c show_stats` (read-only) shows the requests served, still with no
-# operator command; (D4) SIGHUP reloads a changed file; (D5) SIGTERM: STOPPING=1, exit status 143,
-# the tree restored, the control socket removed.
+# that changes anything, names none); (D2) the guest's request is served; (D3) when libvirtd was
+# started by this script, it is restarted: the daemon reconnects, reads every VM again and a
+# request is served; (D4) after virsh destroy the channels are detached, after virsh start
+# attached again by the daemon itself, a request is served, and `--connect -c show_stats`
+# (read-only) shows the requests served, still with no operator command; (D5) SIGHUP reloads a
+# changed file; (D6) SIGTERM: STOPPING=1, exit status 143, the tree restored, the control socket
+# removed.
 #
 # Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 420); VMPOWER_E2E_LOGS=DIR
 # copies the run's logs (host.out, host.err, daemon.err, notified, console.log, setup.log,
@@ -235,12 +237,17 @@ else
       'mount --bind "$1" /dev/kvm && mount --bind "$2" /etc/libvirt/qemu.conf && shift 2 && exec "$@"'
       sh "$work/kvm-unusable" "$work/qemu.conf")
   fi
-  if ! "${launch[@]}" libvirtd -d >>setup.log 2>&1; then
-    [ ${#launch[@]} -gt 0 ] && echo "no mount namespace for libvirtd: started as it is"
-    libvirtd -d >>setup.log 2>&1 || die "libvirtd -d"
-  fi
-  wait_for 10 test -s /run/libvirtd.pid || die "libvirtd wrote no /run/libvirtd.pid"
-  started_libvirtd=$(cat /run/libvirtd.pid)
+  # start_libvirtd: as above; again by the daemon run, which restarts the libvirtd it started
+  start_libvirtd() {
+    rm -f /run/libvirtd.pid
+    if ! "${launch[@]}" libvirtd -d >>setup.log 2>&1; then
+      [ ${#launch[@]} -gt 0 ] && echo "no mount namespace for libvirtd: started as it is"
+      libvirtd -d >>setup.log 2>&1 || return 1
+    fi
+    wait_for 10 test -s /run/libvirtd.pid || return 1
+    started_libvirtd=$(cat /run/libvirtd.pid)
+  }
+  start_libvirtd || die "libvirtd -d (or it wrote no /run/libvirtd.pid)"
   wait_for 60 libvirt_up || die "libvirtd does not answer at $uri within 60 s"
 fi
 virsh -c "$uri" version 2>/dev/null | sed -n 's/^Running hypervisor: /hypervisor: /p'
@@ -690,7 +697,30 @@ check "pCPU $pin (vCPU 0's pin) one step down: $before -> $(step_down "$before")
   [ "$(khz "$pin")" = "$(step_down "$before")" ]
 
 # ---------------------------------------------------------------------------------------------
-stage "daemon D3: destroy, start re-attaches"
+stage "daemon D3: libvirtd restart survived"
+if [ -n "$started_libvirtd" ]; then
+  # QEMU keeps running; the daemon loses its connection, reconnects with back-off and reads every
+  # domain again, still serving with the pinning it knows meanwhile
+  stop_pid "$started_libvirtd"
+  started_libvirtd=""
+  check "the daemon noticed the lost libvirt connection" \
+    wait_for 30 grep -q "libvirt connection to $uri lost" daemon.err
+  start_libvirtd || fail "libvirtd -d (restart)"
+  wait_for 60 libvirt_up || fail "libvirtd does not answer at $uri within 60 s of its restart"
+  check "the daemon reconnected to the restarted libvirtd and read every VM again" \
+    wait_for 60 grep -q "hypervisor connection restored; re-reading every VM" daemon.err
+  pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+  before=$(khz "$pin")
+  request 1 0 2 1
+  check "guest read an ACK after the libvirtd restart" reply_is ack 0 2
+  check "pCPU $pin one step down after the libvirtd restart: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
+    [ "$(khz "$pin")" = "$(step_down "$before")" ]
+else
+  echo "  libvirtd was running before this script: it is not restarted here"
+fi
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D4: destroy, start re-attaches"
 ctl_disconnect
 virsh -c "$uri" destroy "$vm" >>setup.log 2>&1 || fail "virsh destroy $vm (daemon run)"
 check "after destroy the daemon detached both channels" \
@@ -715,12 +745,12 @@ check "--connect -c show_stats on the daemon exited with status 0 ($(head -c 300
   [ $code -eq 0 ]
 sed 's/^/  /' daemon-stats.out
 acked() { awk -v vm="$vm" '$1 == vm {n += $5} END {print n + 0}' daemon-stats.out; }
-check "show_stats through the daemon's control socket: the guest's 2 requests ACKED ($(acked))" \
+check "show_stats through the daemon's control socket: the guest's requests ACKED ($(acked))" \
   [ "$(acked)" -ge 2 ]
 check "still no operator command: no control client ran a command" no_command_path
 
 # ---------------------------------------------------------------------------------------------
-stage "daemon D4: SIGHUP reloads a changed file"
+stage "daemon D5: SIGHUP reloads a changed file"
 printf '  settings:\n    %s:\n      queries: true\n' "$vm" >>vmpower.yaml # under vms:, the last section
 kill -HUP "$dp"
 check "SIGHUP: the reload applied the VM's new settings" \
@@ -729,7 +759,7 @@ reload_told() { [ "$(grep -c '^RELOADING=1' notified)" -eq 1 ] && [ "$(grep -c '
 check "systemd heard RELOADING=1, then READY=1 again" wait_for 10 reload_told
 
 # ---------------------------------------------------------------------------------------------
-stage "daemon D5: SIGTERM restores the tree"
+stage "daemon D6: SIGTERM restores the tree"
 ctl_disconnect
 kill -TERM "$dp"
 if wait_for 30 eval '! kill -0 $dp 2>/dev/null'; then

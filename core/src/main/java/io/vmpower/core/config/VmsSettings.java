@@ -9,13 +9,14 @@ import java.util.TreeMap;
  *
  * @param manage {@code auto} or a list of names and globs (see {@link ManagedVms}). Default {@code
  *     auto}
- * @param rescanSeconds how often every domain is read again, besides the hypervisor's events (a
- *     safety net for an event lost with a connection). Default 30
+ * @param rescanSeconds how often every domain is read again, besides the hypervisor's events and
+ *     the full reading after a lost connection comes back: a safety net, so it is rare (each
+ *     reading asks libvirt a few calls per domain). Default 300
  * @param settings settings by VM name; a VM not listed has the defaults of {@link VmSettings}
  */
 public record VmsSettings(
     ManagedVms manage, Integer rescanSeconds, Map<String, VmSettings> settings) {
-  public static final int DEFAULT_RESCAN_SECONDS = 30;
+  public static final int DEFAULT_RESCAN_SECONDS = 300;
 
   public VmsSettings {
     manage = manage == null ? ManagedVms.AUTO : manage;

@@ -43,7 +43,7 @@ class VmPowerConfigTest {
   void theVmsDefaults() {
     VmsSettings v = VmsSettings.defaults();
     assertTrue(v.manage().auto());
-    assertEquals(30, v.rescanSeconds());
+    assertEquals(300, v.rescanSeconds());
     assertEquals(Map.of(), v.settings());
     assertEquals(VmSettings.defaults(), v.of("any"));
     assertFalse(VmSettings.defaults().queries());

@@ -7,7 +7,9 @@ import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -26,6 +28,13 @@ final class LibvirtDomains {
 
   private final String uri;
   private final boolean readOnly;
+
+  /**
+   * The channels last read from each domain's XML, with that XML: read again only when it changed.
+   */
+  private final Map<String, ParsedChannels> channels = new ConcurrentHashMap<>();
+
+  private record ParsedChannels(String xml, DomainChannels channels) {}
 
   LibvirtDomains(String uri, boolean readOnly) {
     this.uri = uri;
@@ -55,12 +64,21 @@ final class LibvirtDomains {
       throws LibvirtException, HypervisorException {
     Domain domain = find(connect, name);
     if (domain == null) {
+      channels.remove(name);
       return Optional.empty();
     }
     try {
-      return Optional.of(LibvirtChannelXml.parse(domain.getXMLDesc(0)));
+      String xml = domain.getXMLDesc(0);
+      ParsedChannels last = channels.get(name);
+      if (last != null && last.xml.equals(xml)) {
+        return Optional.of(last.channels); // the same definition as last time
+      }
+      DomainChannels parsed = LibvirtChannelXml.parse(xml);
+      channels.put(name, new ParsedChannels(xml, parsed));
+      return Optional.of(parsed);
     } catch (LibvirtException e) {
       if (LibvirtErrors.noDomain(e)) {
+        channels.remove(name);
         return Optional.empty(); // undefined while we read it
       }
       throw e;

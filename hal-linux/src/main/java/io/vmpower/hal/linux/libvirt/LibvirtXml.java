@@ -27,6 +27,27 @@ final class LibvirtXml {
    * @throws IllegalArgumentException when the text is not well-formed XML
    */
   static Document parse(String xml) {
+    DocumentBuilder builder = BUILDER.get();
+    try {
+      return builder.parse(new InputSource(new StringReader(xml)));
+    } catch (SAXException e) {
+      throw new IllegalArgumentException("unreadable domain XML: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read a domain XML string: " + e.getMessage(), e);
+    } finally {
+      builder.reset();
+      builder.setErrorHandler(QUIET);
+    }
+  }
+
+  /**
+   * One parser per thread, made once (a factory is found and configured anew otherwise, on every
+   * reading of every domain: the daemon reads each domain again every few seconds).
+   */
+  private static final ThreadLocal<DocumentBuilder> BUILDER =
+      ThreadLocal.withInitial(LibvirtXml::newBuilder);
+
+  private static DocumentBuilder newBuilder() {
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
       factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -38,10 +59,8 @@ final class LibvirtXml {
       factory.setNamespaceAware(true);
       DocumentBuilder builder = factory.newDocumentBuilder();
       builder.setErrorHandler(QUIET);
-      return builder.parse(new InputSource(new StringReader(xml)));
-    } catch (SAXException e) {
-      throw new IllegalArgumentException("unreadable domain XML: " + e.getMessage(), e);
-    } catch (IOException | ParserConfigurationException e) {
+      return builder;
+    } catch (ParserConfigurationException e) {
       throw new IllegalStateException("cannot set up a secure XML parser: " + e.getMessage(), e);
     }
   }
