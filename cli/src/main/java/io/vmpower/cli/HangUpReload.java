@@ -28,7 +28,8 @@ final class HangUpReload {
   }
 
   private static void reload(HostService service) {
-    if (service.stopped()) {
+    if (!service.ready()) {
+      log.warn("SIGHUP while the host starts or stops: not reloaded (send it again once ready)");
       return;
     }
     log.info("SIGHUP: reloading the configuration");

@@ -81,8 +81,7 @@ public final class ConfigReloader {
     return report;
   }
 
-  private ReloadReport apply(String source, VmPowerConfig old, VmPowerConfig next)
-      throws Exception {
+  private ReloadReport apply(String source, VmPowerConfig old, VmPowerConfig next) {
     List<String> changed = new ArrayList<>();
     List<String> restart = new ArrayList<>();
     List<String> refused = new ArrayList<>();
@@ -127,7 +126,12 @@ public final class ConfigReloader {
       rules.set(
           new ChannelRules.Rules(
               nc.folder(), nc.allowedFolders(), Set.copyOf(nc.allowedPeerUids()), nc.maxPerVm()));
-      changed.addAll(monitor.recheckPeers());
+      try {
+        changed.addAll(monitor.recheckPeers());
+      } catch (Exception e) {
+        // the new rules hold from the next attach on; the peers attached now stay until then
+        refused.add("checking the attached channels' peers against the new rules: " + e);
+      }
     }
     changed.addAll(reconciler.reconcileNow());
     for (Map.Entry<String, List<String>> e : reconciler.refused().entrySet()) {

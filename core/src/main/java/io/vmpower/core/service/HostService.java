@@ -50,6 +50,7 @@ public final class HostService {
   private final List<Service> started = new ArrayList<>();
   private final AtomicBoolean starting = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private volatile boolean ready;
 
   @Inject
   public HostService(
@@ -107,6 +108,7 @@ public final class HostService {
     checkNotStopped();
     String status = status();
     notifier.ready(status);
+    ready = true;
     log.info("ready: {}", status);
     watchdog.start();
   }
@@ -181,5 +183,10 @@ public final class HostService {
 
   public boolean stopped() {
     return stopped.get();
+  }
+
+  /** Whether start is over (READY=1 was told) and stop has not begun. */
+  public boolean ready() {
+    return ready && !stopped.get();
   }
 }

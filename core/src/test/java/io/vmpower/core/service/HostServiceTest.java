@@ -2,6 +2,7 @@ package io.vmpower.core.service;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,7 +77,9 @@ class HostServiceTest {
     host.services.add(service("metrics", false));
     host.build(config());
 
+    assertFalse(host.service().ready(), "not ready before start");
     host.service().start();
+    assertTrue(host.service().ready());
 
     assertEquals(
         List.of(
@@ -90,6 +93,7 @@ class HostServiceTest {
         messages.get(messages.size() - 1));
 
     assertNull(host.service().stop());
+    assertFalse(host.service().ready(), "not ready once stopped");
     assertEquals(
         List.of(
             "start control (ready told: 0, vm1.0 CONNECTED)",
