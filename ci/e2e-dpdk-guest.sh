@@ -31,6 +31,15 @@
 # 40 requests, and when full it takes part of a packet and then fails DPDK's non-blocking write
 # (EAGAIN), which splits the stream; a virtio port takes a whole write or none.
 #
+# Run 3 (a new DPDK process, lcores 0 and 1, socat both ways): policies, as an application sends them
+# with rte_power_guest_channel_send_msg (PKT_POLICY / PKT_POLICY_REMOVE), each reply read back with
+# rte_power_guest_channel_receive_msg: a WORKLOAD policy ACKed and its pCPUs at max; core_type
+# physical, a vCPU the VM does not have, BRANCH_RATIO and a MAC the VM does not have NACKed, each
+# counted under its own reason; a TIME policy whose quiet hour is midnight (the simulated clock
+# starts at 00:00 UTC; "-1" ends the list) at min; a TRAFFIC policy on vm1's interface, which the
+# scenario gives 150,000 packets/s, at medium (between its 100,000 and 200,000 thresholds); a
+# removal ACKed, a second one NACKed. The host runs the built-in scenario plus that interface.
+#
 # Needs root (mount namespace) and the Debian packages libdpdk-dev, socat and pkg-config, which it
 # installs with apt-get when missing (libdpdk-dev and its 215 dependencies: 23 MB download, 163 MB
 # on disk, about 40 s). Prints PASS/FAIL per check; exits non-zero on any FAIL. Leaves nothing
@@ -117,8 +126,32 @@ check "the guest program compiles against libdpdk" [ -x dpdk-power-guest ]
 [ -x dpdk-power-guest ] || finish
 
 # ---- the host
+# the built-in scenario, with an interface on vm1 for the TRAFFIC policy of run 3
+cat > scenario.yaml <<'YAML'
+host:
+  cpus: 8
+  frequencies: [2601000, 2600000, 2400000, 2200000, 2000000, 1800000, 1600000, 1400000, 1200000]
+  initialKhz: 2600000
+vms:
+  - name: vm1
+    vcpus: 2
+    pinning: ["2", "3"]
+    channels: [0, 1]
+    interfaces:
+      - mac: "52:54:00:00:01:01"
+        rxPps: 150000
+  - name: vm2
+    vcpus: 4
+    pinning: ["4", "5", "6", "7"]
+    channels: "0-3"
+  - name: vm3
+    state: shut_off
+    vcpus: 2
+    channels: []
+YAML
 mkfifo hostin
-"$root/bin/vm-power-mgr" --sim --channel-dir "$work/ch" < hostin > host.out 2> host.err &
+"$root/bin/vm-power-mgr" --sim "$work/scenario.yaml" --time-zone UTC --channel-dir "$work/ch" \
+  < hostin > host.out 2> host.err &
 hp=$!
 exec 3>hostin
 wait_for 300 grep -q "Point the guest" host.out # (bin/vm-power-mgr builds its jar when missing)
@@ -275,6 +308,68 @@ replies_dropped() { detail_of 1 | sed -n 's/.*replies_dropped=\([0-9]*\).*/\1/p'
 check "run2: the replies the guest could not take were dropped (replies_dropped > 0)" \
   [ "$(replies_dropped)" -gt 0 ]
 stop_guest run2
+
+# ---- run 3: policies sent by the real guest library, each reply read back. Every policy goes on
+# lcore 0: vm1.1 still holds replies queued for run 2's guest, which never read them, and would
+# hand them to this one first (a policy is the VM's, whichever of its channels carries it).
+start_guest run3 both 0 1
+policy_replies=0
+# policy_is WANT LINE...: sends the line to the guest program, waits for its reply line and checks it
+policy_is() {
+  local want="$1" line="$2"
+  printf '%s\n' "$line" >&4
+  policy_replies=$((policy_replies + 1))
+  wait_for 15 sh -c "[ \"\$(grep -c '^\(policy\|remove\)([0-9]*) = ' $gout)\" -ge $policy_replies ]"
+  [ "$(grep '^\(policy\|remove\)([0-9]*) = ' "$gout" | sed -n "${policy_replies}p" |
+    sed 's/.* = //')" = "$want" ]
+}
+freqs_are() { # "PCPU2 PCPU3" within 10 s
+  local want="$1" _
+  for _ in $(seq 1 100); do
+    host_ask "show_cpu_freq_mask 0xc" > freqs.txt
+    [ "$(freq_of 2) $(freq_of 3)" = "$want" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+counted() { # CHANNEL COUNTER=N...: each in show_stats' detail line of the channel
+  local ch="$1" c
+  shift
+  host_ask show_stats > stats.txt
+  for c in "$@"; do detail_of "$ch" | grep -qw -- "$c" || return 1; done
+}
+check "run3: WORKLOAD HIGH for vCPUs 0,1 is ACKed" \
+  policy_is ACK "policy 0 type=WORKLOAD workload=HIGH vcpus=0,1"
+# run 1 left turbo enabled on pCPU 2 and disabled on pCPU 3: max is 2601000 there, 2600000 here
+check "run3: ... and pCPUs 2 and 3 run at max (2601000 with turbo, 2600000 without)" \
+  freqs_are "2601000 2600000"
+check "run3: core_type physical is NACKed" \
+  policy_is NACK "policy 0 type=WORKLOAD workload=LOW vcpus=0,1 core=physical"
+check "run3: a vCPU vm1 does not have is NACKed" \
+  policy_is NACK "policy 0 type=WORKLOAD workload=LOW vcpus=0,5"
+check "run3: BRANCH_RATIO is NACKed (no branch counters)" \
+  policy_is NACK "policy 0 type=BRANCH_RATIO vcpus=0"
+check "run3: a MAC vm1 does not have is NACKed" \
+  policy_is NACK "policy 0 type=TRAFFIC macs=52:54:00:99:99:99 thresholds=0,1,2 vcpus=0"
+check "run3: each refusal counted under its own reason" counted 0 nack_policy_physical_core=1 \
+  nack_policy_bad_vcpu=1 nack_policy_no_branch_counters=1 nack_policy_unknown_mac=1
+check "run3: nothing changed by the refused ones" freqs_are "2601000 2600000"
+check "run3: TIME with midnight as its quiet hour (0, -1) is ACKed" \
+  policy_is ACK "policy 0 type=TIME quiet=0,-1 vcpus=0"
+check "run3: ... and pCPU 2 runs at min, pCPU 3 where the last policy left it" \
+  freqs_are "1200000 2600000"
+check "run3: TRAFFIC on vm1's interface (150,000 packets/s) for vCPU 1 is ACKed" \
+  policy_is ACK "policy 0 type=TRAFFIC macs=52:54:00:00:01:01 thresholds=96000,100000,200000 vcpus=1"
+check "run3: ... and pCPU 3 runs at medium (2000000)" freqs_are "1200000 2000000"
+host_ask "show_policies vm1" > policies.txt
+check "run3: show_policies shows the guest's TRAFFIC policy and its packet rate" \
+  sh -c "grep -q 'vm1: traffic macs=52:54:00:00:01:01 min=96000 avg=100000 max=200000 period=1s vcpus=1 (set by the guest)' policies.txt && grep -Eq 'measured: (1499|1500)[0-9]{2} packets/s' policies.txt"
+check "run3: the removal is ACKed" policy_is ACK "remove 0"
+check "run3: a second removal is NACKed (no policy)" policy_is NACK "remove 0"
+check "run3: counted on vm1.0: 4 policy packets ACKed, the removal without a policy NACKed" \
+  counted 0 policy_acked=4 nack_policy_none=1
+stop_guest run3
+[ "${KEEP_WORK:-}" ] && cp policies.txt "$work/run3.policies.txt"
 
 # ---- the end
 host_ask show_stats > stats.txt

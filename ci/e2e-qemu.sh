@@ -35,9 +35,13 @@
 # ask libvirt, shows it) and the next request changes pCPU 0, not 1; (3) show_vm's pinning is
 # libvirt's, and the peer it shows for each channel is the QEMU process (uid, gid, pid); (4) vCPU
 # 5 gets a NACK and changes nothing; (5) after destroy the channels are DISCONNECTED, after start
-# they re-attach by themselves and a request is served; (6) the host's control socket
-# (--control-socket) gives `vm-power-mgr --connect -c show_stats` the prompt's very output, with the
-# guest's requests served; quit restores the fake tree to its initial content.
+# they re-attach by themselves and a request is served; (7) under the host's own busy policy
+# (set_policy VM busy vcpus=0), with no request from the guest, vCPU 0's pCPU goes to its lowest
+# frequency while the guest is idle, to max while a busy loop runs on vCPU 0 ("busy on" on the
+# control port), and back down once it stops; show_policies names libvirt's bulk statistics and
+# what a read cost; (6) the host's control socket (--control-socket) gives `vm-power-mgr --connect
+# -c show_stats` the prompt's very output, with the guest's requests served; quit restores the
+# fake tree to its initial content.
 #
 # Then the daemon run: bin/vm-power-mgr --daemon --config WORK/vmpower.yaml (the domain listed in
 # vms.manage, the QEMU user the one allowed peer uid, its control socket in WORK), started with
@@ -348,6 +352,16 @@ while true; do
   if read -r op seq port vcpu unit command <&4; then
     case "$op" in
       req) send "$seq" "$port" "$vcpu" "$unit" "$command" ;;
+      busy)
+        # "busy on|off": a busy loop on vCPU 0 (nothing is sent to the host)
+        if [ "$seq" = on ]; then
+          taskset 1 sh -c 'while :; do :; done' &
+          echo $! >/tmp/busy.pid
+        else
+          kill "$(cat /tmp/busy.pid)"
+        fi
+        echo "E2E BUSY $seq"
+        ;;
       *) echo "E2E ERROR unknown control line: $op" ;;
     esac
   else
@@ -619,6 +633,41 @@ request 0 0 2 1
 check "guest read an ACK after the restart" reply_is ack 0 2
 check "the request after the restart changed pCPU $pin (vCPU 0's pin): $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
   [ "$(khz "$pin")" = "$(step_down "$before")" ]
+
+# ---------------------------------------------------------------------------------------------
+stage "check 7: busy policy, no help from the guest"
+pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+host_cmd "show_stats"
+channel_requests() { # the REQUESTS column of the VM's channel rows of show_stats (in last.out)
+  awk -v v="$vm" '$1 == v && $2 ~ /^[0-9]+$/ && $3 ~ /^[A-Z]+$/ {s += $4} END {print s + 0}' last.out
+}
+requests_before=$(channel_requests)
+host_cmd "set_policy $vm busy vcpus=0"
+sed 's/^/  /' last.out
+freq_is() { [ "$(khz "$1")" = "$2" ]; }
+freq_ge() { [ "$(khz "$1")" -ge "$2" ]; }
+check "idle guest: busy lowers pCPU $pin (vCPU 0's) to 1200000 kHz (now $(khz "$pin"))" \
+  wait_for 30 freq_is "$pin" 1200000
+busy_seen() { grep -q "^E2E BUSY $1" console.log; }
+printf 'busy on\n' >&4
+wait_for 30 busy_seen on || echo "  the guest did not start its busy loop"
+check "a busy loop on vCPU 0 raises pCPU $pin to max (2600000 kHz or turbo)" \
+  wait_for 30 freq_ge "$pin" 2600000
+echo "  pCPU $pin at $(khz "$pin") kHz"
+printf 'busy off\n' >&4
+wait_for 30 busy_seen off || echo "  the guest did not stop its busy loop"
+check "the guest idle again: pCPU $pin back down to 1200000 kHz" \
+  wait_for 30 freq_is "$pin" 1200000
+host_cmd "show_policies $vm"
+sed 's/^/  /' last.out
+check "show_policies: the host sampled libvirt's bulk statistics" \
+  grep -q "^Sampling: libvirt bulk domain statistics" last.out
+check "show_policies: busy decided, no failure" grep -q "failures 0" last.out
+host_cmd "show_stats"
+requests_after=$(channel_requests)
+check "the guest sent no request meanwhile ($requests_before -> $requests_after)" \
+  [ "$requests_before" = "$requests_after" ]
+host_cmd "rm_policy $vm"
 
 # ---------------------------------------------------------------------------------------------
 stage "check 6: show_stats through the control socket; quit restores the tree"

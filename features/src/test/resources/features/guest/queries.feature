@@ -25,8 +25,10 @@ Feature: Guests query frequencies and capabilities of their own vCPUs
     When the guest of vm2 on channel 1 queries the capabilities of vCPU 2
     Then the guest of vm2 on channel 1 receives capabilities turbo 1 priority 0
 
-  Scenario: CONNECT gets no reply, policies are not supported
+  Scenario: CONNECT gets no reply; a policy packet naming no vCPU is refused
     When the guest of vm1 on channel 0 sends command 2 for vCPU 0
     Then the guest of vm1 on channel 0 receives no reply
+    # a PKT_POLICY with every policy field zero: num_vcpu 0 (docs/policies.md has the checks)
     When the guest of vm1 on channel 0 sends command 3 for vCPU 0
     Then the guest of vm1 on channel 0 receives a NACK
+    And the host counted 1 nack_policy_bad_vcpu on vm1 channel 0

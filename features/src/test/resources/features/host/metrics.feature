@@ -19,7 +19,7 @@ Feature: Operators watch the host from Prometheus
     And Prometheus scrapes the host
     Then the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"acked\"}" is 1
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"nack_unknown_vcpu\"}" is 1
-    And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"nack_policy_unsupported\"}" is 1
+    And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"nack_policy_bad_vcpu\"}" is 1
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"refused_query_disabled\"}" is 1
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"0\",outcome=\"answered\"}" is 0
     And the metric "vmpower_requests_total{vm=\"vm1\",channel=\"1\",outcome=\"acked\"}" is absent
@@ -67,6 +67,20 @@ Feature: Operators watch the host from Prometheus
     And the metric "vmpower_cpu_turbo_enabled{cpu=\"7\"}" is 1
     And the metric "vmpower_cpu_online{cpu=\"7\"}" is 1
     And the metric "vmpower_frequency_write_duration_seconds_count" is 2
+
+  Scenario: Each VM's policy, its decisions, changes and failures, and the sampling
+    When I run "set_policy vm1 workload level=high" on the host
+    And Prometheus scrapes the host
+    Then the metric "vmpower_policy{vm=\"vm1\",kind=\"workload\",source=\"operator\"}" is 1
+    And the metric "vmpower_policy_decisions_total{vm=\"vm1\"}" is 1
+    And the metric "vmpower_policy_changes_total{vm=\"vm1\"}" is 1
+    And the metric "vmpower_policy_failures_total{vm=\"vm1\"}" is 0
+    And the metric "vmpower_policy_sampling_reads_total" is 0
+    And the metric "vmpower_policy_sampling_failures_total" is 0
+    When I run "rm_policy vm1" on the host
+    And Prometheus scrapes the host
+    Then the metric "vmpower_policy{vm=\"vm1\",kind=\"workload\",source=\"operator\"}" is absent
+    And the metric "vmpower_policy_decisions_total{vm=\"vm1\"}" is 1
 
   Scenario: The build's version and the JVM's metrics are there too
     When Prometheus scrapes the host

@@ -3,9 +3,11 @@ package io.vmpower.cli;
 import com.google.inject.Module;
 import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.cli.metrics.HostMetrics;
+import io.vmpower.core.BuildInfo;
 import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.service.Service;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,23 +16,29 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * What the options add to a host besides its HAL and settings: the drift check's and the energy
- * sampling's settings, and the Prometheus endpoint ({@code --metrics-listen}), for the interactive
- * host and the daemon alike.
+ * What the options add to a host besides its HAL and settings: the drift check's, the energy
+ * sampling's and the policies' settings, and the Prometheus endpoint ({@code --metrics-listen}),
+ * for the interactive host and the daemon alike.
  */
 final class HostAddOns {
   final MetricsSettings metricsSettings;
   final DriftSettings drift;
   final EnergySettings energy;
+  final PolicySettings policies;
 
   /** The metrics, or null when no endpoint is asked for. */
   final HostMetrics metrics;
 
-  private HostAddOns(MetricsSettings metricsSettings, DriftSettings drift, EnergySettings energy) {
+  private HostAddOns(
+      MetricsSettings metricsSettings,
+      DriftSettings drift,
+      EnergySettings energy,
+      PolicySettings policies) {
     this.metricsSettings = metricsSettings;
     this.drift = drift;
     this.energy = energy;
-    this.metrics = metricsSettings.enabled() ? new HostMetrics(BuildVersion.get()) : null;
+    this.policies = policies;
+    this.metrics = metricsSettings.enabled() ? new HostMetrics(BuildInfo.version()) : null;
   }
 
   /**
@@ -45,7 +53,7 @@ final class HostAddOns {
     } catch (IllegalArgumentException ex) {
       throw new IllegalArgumentException("--metrics-listen: " + ex.getMessage(), ex);
     }
-    return new HostAddOns(metrics, opts.drift(), opts.energy());
+    return new HostAddOns(metrics, opts.drift(), opts.energy(), opts.policySettings());
   }
 
   /** The modules that bind them (and the metrics' timers when the endpoint is on). */
@@ -60,6 +68,7 @@ final class HostAddOns {
               .setBinding()
               .toInstance(energy);
         });
+    out.add(HostApp.policies(policies));
     if (metrics != null) {
       out.add(metrics.module());
     }

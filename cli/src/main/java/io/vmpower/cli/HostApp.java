@@ -3,12 +3,14 @@ package io.vmpower.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.multibindings.OptionalBinder;
 import io.vmpower.cli.control.CommandExecutor;
 import io.vmpower.cli.control.ControlServer;
 import io.vmpower.cli.shell.ShellRunner;
 import io.vmpower.core.CoreModule;
 import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.config.RunningConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.ControlListener;
@@ -17,6 +19,7 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
+import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.host.StateFile;
 import io.vmpower.core.service.HostService;
 import io.vmpower.core.service.Service;
@@ -91,6 +94,7 @@ public final class HostApp implements AutoCloseable {
     commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
     commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
     commandLine.addSubcommand(new CommandLine(injector.getInstance(ReloadCommand.class), factory));
+    PolicyCli.addTo(commandLine, factory);
     this.shell = new ShellRunner(commandLine, PROMPT);
     this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
     shell.setGate(executor);
@@ -99,6 +103,14 @@ public final class HostApp implements AutoCloseable {
     // after the shell added help and quit, so that they write here too
     commandLine.setOut(out);
     commandLine.setErr(err);
+  }
+
+  /** The module that gives the host {@code settings} for its policies (instead of the defaults). */
+  public static Module policies(PolicySettings settings) {
+    return binder ->
+        OptionalBinder.newOptionalBinder(binder, PolicySettings.class)
+            .setBinding()
+            .toInstance(settings);
   }
 
   /** Start-up messages an operator must see (state file problems, settings put back). */
@@ -140,7 +152,15 @@ public final class HostApp implements AutoCloseable {
    */
   public ControlServer openControlSocket(ControlSettings settings) throws IOException {
     ControlListener listener = injector.getInstance(ControlSocket.class).listen(settings);
-    ControlServer server = new ControlServer(listener, settings, executor, shell, VERSION, PROMPT);
+    ControlServer server =
+        new ControlServer(
+            listener,
+            settings,
+            executor,
+            shell,
+            VERSION,
+            PROMPT,
+            dpdkInstructions(injector.getInstance(PolicyCommands.class)));
     control = server;
     return server.start();
   }
@@ -191,6 +211,26 @@ public final class HostApp implements AutoCloseable {
     };
   }
 
+  /**
+   * DPDK's JSON instructions ({@link DpdkJson}) on the control socket: status 0 with what was done,
+   * 1 when it could not be done (an unknown VM, a refused policy), 2 when the JSON is not one.
+   */
+  static ControlServer.Instructions dpdkInstructions(PolicyCommands policies) {
+    return line -> {
+      DpdkJson.Request request;
+      try {
+        request = DpdkJson.parse(line);
+      } catch (IllegalArgumentException e) {
+        return new CommandExecutor.Outcome(
+            2, List.of(), List.of("Error: JSON instruction: " + e.getMessage()), null);
+      }
+      DpdkJson.Result r = DpdkJson.execute(request, policies);
+      return r.ok()
+          ? new CommandExecutor.Outcome(0, List.of(r.message()), List.of(), null)
+          : new CommandExecutor.Outcome(1, List.of(), List.of("Error: " + r.message()), null);
+    };
+  }
+
   /** The control socket's server, or null when none is open. */
   public ControlServer controlServer() {
     return control;
@@ -227,15 +267,30 @@ public final class HostApp implements AutoCloseable {
     return shell.execute(line);
   }
 
-  /** The start-up report. */
+  /** The start-up report: the HAL's capabilities, then what policies will use. */
   public List<String> capabilityReport(String hal) {
-    return CapabilityReport.lines(
-        hal,
-        injector.getInstance(CpuFrequencies.class),
-        injector.getInstance(Hypervisor.class),
-        injector.getInstance(ChannelTransport.class),
-        injector.getInstance(HostConfig.class),
-        injector.getInstance(EnergyCounters.class));
+    List<String> lines =
+        new ArrayList<>(
+            CapabilityReport.lines(
+                hal,
+                injector.getInstance(CpuFrequencies.class),
+                injector.getInstance(Hypervisor.class),
+                injector.getInstance(ChannelTransport.class),
+                injector.getInstance(HostConfig.class),
+                injector.getInstance(EnergyCounters.class)));
+    PolicySettings p = injector.getInstance(PolicySettings.class);
+    io.vmpower.core.hal.VmStatistics stats =
+        injector.getInstance(io.vmpower.core.hal.VmStatistics.class);
+    lines.add(
+        "Policies: VM statistics from "
+            + stats.description()
+            + "; TIME hours in "
+            + p.timeZone().getId()
+            + "; dedicated CPUs "
+            + (p.dedicatedCpus().isEmpty() ? "none" : p.dedicatedCpus().toListString())
+            + "; BRANCH_RATIO "
+            + (stats.hasBranchCounters() ? "available" : "not available (no branch counters)"));
+    return lines;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.vmpower.core.host.FrequencyCommands;
 import io.vmpower.core.host.HostViews;
 import io.vmpower.core.host.Numbers;
 import io.vmpower.core.host.PinningCommands;
+import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.host.VmCommands;
 import io.vmpower.core.power.CpuScaleResult;
 import io.vmpower.core.power.ScaleOp;
@@ -41,6 +42,7 @@ public final class HostCommands implements Callable<Integer> {
   private final FrequencyCommands frequencies;
   private final HostViews views;
   private final ViewOutput output;
+  private final PolicyCommands policies;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
@@ -51,13 +53,15 @@ public final class HostCommands implements Callable<Integer> {
       PinningCommands pinning,
       FrequencyCommands frequencies,
       HostViews views,
-      ViewOutput output) {
+      ViewOutput output,
+      PolicyCommands policies) {
     this.vms = vms;
     this.channels = channels;
     this.pinning = pinning;
     this.frequencies = frequencies;
     this.views = views;
     this.output = output;
+    this.policies = policies;
   }
 
   @Override
@@ -114,7 +118,12 @@ public final class HostCommands implements Callable<Integer> {
   @Command(
       name = "add_vm",
       description = "Add a VM the hypervisor knows (it need not run). Example: add_vm vm1")
-  int addVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+  int addVm(
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm)
       throws CommandException {
     VmInfo info = vms.addVm(vm);
     print(
@@ -132,7 +141,12 @@ public final class HostCommands implements Callable<Integer> {
       name = "rm_vm",
       description =
           "Remove a VM (remove its channels first: rm_channels VM all). Example: rm_vm vm1")
-  int rmVm(@Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+  int rmVm(
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm)
       throws CommandException {
     vms.rmVm(vm);
     print(List.of("VM '" + vm + "' removed"));
@@ -143,7 +157,11 @@ public final class HostCommands implements Callable<Integer> {
       name = "show_vm",
       description = "Show a VM's channels and vCPU pinning. Example: show_vm vm1")
   int showVm(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm)
       throws CommandException {
     output.show(out(), "vm", views.showVm(vm), HostFormatter::vm);
     return 0;
@@ -160,8 +178,15 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Allow or forbid a VM's frequency/capability queries. Example: set_query vm1 enable")
   int setQuery(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "enable|disable", completionCandidates = EnableWords.class)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
+      @Parameters(
+              paramLabel = "enable|disable",
+              description = "enable or disable",
+              completionCandidates = EnableWords.class)
           String what)
       throws CommandException {
     boolean enable =
@@ -183,9 +208,14 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Attach channels of a running VM: a list (0,1,3 or 0-3) or all. Example: add_channels vm1 all")
   int addChannels(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
       @Parameters(
               paramLabel = "LIST|all",
+              description = "channel numbers: 0,1,3 or 0-3, or all",
               completionCandidates = ChannelNumberCandidates.class,
               converter = ChannelSelectionConverter.class)
           ChannelSelection list)
@@ -199,9 +229,14 @@ public final class HostCommands implements Callable<Integer> {
       name = "rm_channels",
       description = "Close and forget channels. Example: rm_channels vm1 all")
   int rmChannels(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
       @Parameters(
               paramLabel = "LIST|all",
+              description = "channel numbers: 0,1,3 or 0-3, or all",
               completionCandidates = ChannelNumberCandidates.class,
               converter = ChannelSelectionConverter.class)
           ChannelSelection list)
@@ -217,13 +252,21 @@ public final class HostCommands implements Callable<Integer> {
           "Enable or disable channels (disabled ones drop requests). Example: set_channel_status vm1 0"
               + " disabled")
   int setChannelStatus(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
       @Parameters(
               paramLabel = "LIST|all",
+              description = "channel numbers: 0,1,3 or 0-3, or all",
               completionCandidates = ChannelNumberCandidates.class,
               converter = ChannelSelectionConverter.class)
           ChannelSelection list,
-      @Parameters(paramLabel = "enabled|disabled", completionCandidates = StatusWords.class)
+      @Parameters(
+              paramLabel = "enabled|disabled",
+              description = "enabled or disabled",
+              completionCandidates = StatusWords.class)
           String status)
       throws CommandException {
     boolean enabled =
@@ -244,9 +287,15 @@ public final class HostCommands implements Callable<Integer> {
       name = "set_pcpu_mask",
       description = "Pin a vCPU to the pCPUs of a mask. Example: set_pcpu_mask vm1 0 0x6")
   int setPcpuMask(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "VCPU") String vcpu,
-      @Parameters(paramLabel = "MASK") String mask)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
+      @Parameters(paramLabel = "VCPU", description = "the vCPU number (decimal or 0x hex)")
+          String vcpu,
+      @Parameters(paramLabel = "MASK", description = "a CPU mask of any length, e.g. 0x30")
+          String mask)
       throws CommandException {
     CpuSet set;
     try {
@@ -259,9 +308,14 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(name = "set_pcpu", description = "Pin a vCPU to one pCPU. Example: set_pcpu vm1 0 3")
   int setPcpu(
-      @Parameters(paramLabel = "VM", completionCandidates = VmNameCandidates.class) String vm,
-      @Parameters(paramLabel = "VCPU") String vcpu,
-      @Parameters(paramLabel = "PCPU") String pcpu)
+      @Parameters(
+              paramLabel = "VM",
+              description = "the VM's name, as the hypervisor knows it",
+              completionCandidates = VmNameCandidates.class)
+          String vm,
+      @Parameters(paramLabel = "VCPU", description = "the vCPU number (decimal or 0x hex)")
+          String vcpu,
+      @Parameters(paramLabel = "PCPU", description = "the physical CPU number") String pcpu)
       throws CommandException {
     int p = Numbers.parse(pcpu, "pCPU");
     if (p > CpuSet.MAX_CPU) {
@@ -288,7 +342,10 @@ public final class HostCommands implements Callable<Integer> {
   @Command(
       name = "show_cpu_freq",
       description = "Show a core's current frequency. Example: show_cpu_freq 3")
-  int showCpuFreq(@Parameters(paramLabel = "CORE") String core) throws CommandException {
+  int showCpuFreq(
+      @Parameters(paramLabel = "CORE", description = "the CPU number (decimal or 0x hex)")
+          String core)
+      throws CommandException {
     output.show(
         out(), "frequencies", views.showCpuFreq(CpuSet.of(cpu(core))), HostFormatter::freqs);
     return 0;
@@ -297,7 +354,10 @@ public final class HostCommands implements Callable<Integer> {
   @Command(
       name = "show_cpu_freq_mask",
       description = "Show the frequency of each core of a mask. Example: show_cpu_freq_mask 0xc")
-  int showCpuFreqMask(@Parameters(paramLabel = "MASK") String mask) throws CommandException {
+  int showCpuFreqMask(
+      @Parameters(paramLabel = "MASK", description = "a CPU mask of any length, e.g. 0x30")
+          String mask)
+      throws CommandException {
     output.show(out(), "frequencies", views.showCpuFreq(mask(mask)), HostFormatter::freqs);
     return 0;
   }
@@ -307,9 +367,12 @@ public final class HostCommands implements Callable<Integer> {
       description =
           "Scale a core: up, down, min, max, enable_turbo, disable_turbo. Example: set_cpu_freq 3 down")
   int setCpuFreq(
-      @Parameters(paramLabel = "CORE") String core,
+      @Parameters(paramLabel = "CORE", description = "the CPU number (decimal or 0x hex)")
+          String core,
       @Parameters(
               paramLabel = "up|down|min|max|enable_turbo|disable_turbo",
+              description =
+                  "one step up or down, the lowest or highest frequency, or turbo on or off",
               completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
@@ -320,9 +383,12 @@ public final class HostCommands implements Callable<Integer> {
       name = "set_cpu_freq_mask",
       description = "Scale every core of a mask. Example: set_cpu_freq_mask 0xc min")
   int setCpuFreqMask(
-      @Parameters(paramLabel = "MASK") String mask,
+      @Parameters(paramLabel = "MASK", description = "a CPU mask of any length, e.g. 0x30")
+          String mask,
       @Parameters(
               paramLabel = "up|down|min|max|enable_turbo|disable_turbo",
+              description =
+                  "one step up or down, the lowest or highest frequency, or turbo on or off",
               completionCandidates = ScaleWords.class)
           String op)
       throws CommandException {
@@ -340,9 +406,19 @@ public final class HostCommands implements Callable<Integer> {
 
   @Command(
       name = "show_stats",
-      description = "Request counters per VM and channel. Example: show_stats")
+      description =
+          "Request counters per VM and channel, then each policy's decisions. Example: show_stats")
   int showStats() {
-    output.show(out(), "stats", views.showStats(), HostFormatter::stats);
+    // the text adds each policy's counts (in JSON they are show_policies')
+    output.show(
+        out(),
+        "stats",
+        views.showStats(),
+        v -> {
+          List<String> lines = new ArrayList<>(HostFormatter.stats(v));
+          lines.addAll(PolicyFormatter.stats(policies.policyStats()));
+          return lines;
+        });
     return 0;
   }
 

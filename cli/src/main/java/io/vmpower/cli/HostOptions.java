@@ -1,32 +1,61 @@
 package io.vmpower.cli;
 
+import io.vmpower.core.BuildInfo;
 import io.vmpower.core.config.ChannelSettings;
 import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.config.VmPowerConfig;
+import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /** The host program's command-line options. */
 @Command(
     name = "vm-power-mgr",
     mixinStandardHelpOptions = true,
-    version = "vmpower 0.1.0",
+    versionProvider = HostOptions.Version.class,
     description = {
       "The vmpower host: a channel monitor serving guests' frequency requests, and the vm_power>"
           + " CLI.",
       "Without --sim it uses the Linux HAL (libvirt, cpufreq sysfs, AF_UNIX sockets).",
       "With --daemon it runs as a service from its configuration file (docs/configuration.md)."
     },
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:every command succeeded (and the CPUs were restored)",
+      "1:a command failed, the host could not start, or restoring failed",
+      "2:bad options"
+    },
+    footerHeading = "%nFiles and environment:%n",
+    footer = {
+      "/tmp/powermonitor/{vm}.{n}: the channel sockets QEMU binds (--channel-dir).",
+      "/run/vmpower/state.properties: the CPU settings to put back (--state-file, --restore).",
+      "/run/vmpower/control.sock: the control socket (--control-socket, --connect); the"
+          + " vmpower group may use it when the host is given --control-group vmpower.",
+      "VMPOWER_JAVA_OPTS: options for the JVM after the launcher's, e.g."
+          + " -Dvmpower.log.level=DEBUG.",
+      "VMPOWER_CDS=0: start without the class-data sharing archive."
+    },
     sortOptions = false)
 public final class HostOptions {
+
+  /** {@code --version}: the build's version ({@link BuildInfo}). */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vmpower " + BuildInfo.version()};
+    }
+  }
 
   @Option(
       names = "--sim",
@@ -115,6 +144,21 @@ public final class HostOptions {
           "Where the CPU settings found at start are saved, before the first change (default:"
               + " /run/vmpower/state.properties; none with --sim).")
   Path stateFile;
+
+  @Option(
+      names = "--time-zone",
+      paramLabel = "ZONE",
+      description =
+          "Time zone of TIME policies' hours, e.g. Europe/Paris or UTC (default: the system's).")
+  String timeZone;
+
+  @Option(
+      names = "--dedicated-cpus",
+      paramLabel = "LIST",
+      description =
+          "CPUs dedicated to VMs (cpulist, e.g. 4-15): those no running VM is pinned to run at"
+              + " their lowest frequency, and are raised before a VM pinned to them starts.")
+  String dedicatedCpus;
 
   @Option(
       names = "--control-socket",
@@ -343,6 +387,31 @@ public final class HostOptions {
   /** The scenario file, or null for the built-in one. */
   public Path scenarioFile() {
     return sim == null || sim.isEmpty() ? null : Path.of(sim);
+  }
+
+  /**
+   * The policy settings: the defaults, with the time zone and dedicated CPUs given.
+   *
+   * @throws IllegalArgumentException naming the option and what is accepted
+   */
+  public PolicySettings policySettings() {
+    PolicySettings s = PolicySettings.defaults();
+    if (timeZone != null) {
+      try {
+        s = s.withTimeZone(ZoneId.of(timeZone));
+      } catch (java.time.DateTimeException e) {
+        throw new IllegalArgumentException(
+            "--time-zone '" + timeZone + "' is not a time zone: use e.g. UTC or Europe/Paris");
+      }
+    }
+    if (dedicatedCpus != null) {
+      try {
+        s = s.withDedicatedCpus(CpuSet.parseList(dedicatedCpus));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--dedicated-cpus: " + e.getMessage());
+      }
+    }
+    return s;
   }
 
   /** The host's settings without a configuration file, as the options give them. */

@@ -6,8 +6,13 @@ import io.cucumber.guice.ScenarioScoped;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
+import io.vmpower.core.hal.ControlConnection;
 import io.vmpower.core.hal.ControlPeer;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +31,7 @@ public final class ControlSteps {
   private Path socket;
   private String group;
   private long gid;
+  private final List<String> replies = new ArrayList<>();
 
   @Inject
   public ControlSteps(SimulatedWorld world) {
@@ -86,6 +92,32 @@ public final class ControlSteps {
   public void noHost() {
     world.runClient(
         ROOT, "--connect", world.dir().resolve("nothing-here.sock").toString(), "-c", "show_vms");
+  }
+
+  /**
+   * A program (not vm-power-mgr) on the control socket: reads the greeting, then sends each line
+   * and reads its reply.
+   */
+  @When("a program sends these lines on the control socket:")
+  public void program(String lines) throws IOException {
+    replies.clear();
+    ControlConnection c = world.controlSockets().connect(socket, ROOT);
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(c.input(), StandardCharsets.UTF_8))) {
+      in.readLine();
+      for (String line : lines.split("\n")) {
+        c.output().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        c.output().flush();
+        replies.add(in.readLine());
+      }
+    } finally {
+      c.close();
+    }
+  }
+
+  @Then("it reads these replies:")
+  public void programReads(String expected) {
+    assertEquals(expected.strip(), String.join("\n", replies));
   }
 
   @Then("the exit status is {int}")

@@ -20,6 +20,7 @@ import io.vmpower.hal.sim.SimulatedGuestPort;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 
 /** Steps that play a guest writing raw requests to its simulated virtio-serial port. */
 @ScenarioScoped
@@ -81,6 +82,83 @@ public final class GuestSteps {
   @When("the guest of {word} on channel {int} queries the capabilities of vCPU {long}")
   public void queryCaps(String vm, int channel, long vcpu) {
     send(vm, channel, PowerRequest.of(Wire.QUERY_CAPS, vcpu));
+  }
+
+  /**
+   * A PKT_POLICY built from a table of fields: {@code policy} (TRAFFIC, TIME, WORKLOAD,
+   * BRANCH_RATIO or a number), {@code vcpus} (vcpu_to_control, also setting num_vcpu), {@code
+   * num_vcpu}, {@code workload} (HIGH, MEDIUM, LOW or a number), {@code busy_hours}, {@code
+   * quiet_hours}, {@code traffic_hours} (entries in order, e.g. {@code 17,18} or {@code 0,-1}),
+   * {@code macs} (vfid, also setting nb_mac_to_monitor), {@code nb_mac}, {@code thresholds}
+   * (min,avg,max), {@code core_type} (virtual or physical), {@code vm_name}.
+   */
+  @When("the guest of {word} on channel {int} sends the policy:")
+  public void sendPolicy(String vm, int channel, Map<String, String> fields) {
+    PowerRequest r = PowerRequest.of(Wire.PKT_POLICY, 0);
+    r.vmName = vm;
+    for (Map.Entry<String, String> f : fields.entrySet()) {
+      String v = f.getValue().trim();
+      switch (f.getKey().trim()) {
+        case "policy" ->
+            r.policyToUse =
+                switch (v) {
+                  case "TRAFFIC" -> 0;
+                  case "TIME" -> 1;
+                  case "WORKLOAD" -> 2;
+                  case "BRANCH_RATIO" -> 3;
+                  default -> Integer.parseInt(v);
+                };
+        case "vcpus" -> {
+          String[] parts = v.split(",");
+          for (int i = 0; i < parts.length; i++) {
+            r.vcpuToControl[i] = (byte) Integer.parseInt(parts[i].trim());
+          }
+          r.numVcpu = parts.length;
+        }
+        case "num_vcpu" -> r.numVcpu = Integer.parseInt(v);
+        case "workload" ->
+            r.workload =
+                switch (v) {
+                  case "HIGH" -> 0;
+                  case "MEDIUM" -> 1;
+                  case "LOW" -> 2;
+                  default -> Integer.parseInt(v);
+                };
+        case "busy_hours" -> hours(r.timerPolicy[0], v);
+        case "quiet_hours" -> hours(r.timerPolicy[1], v);
+        case "traffic_hours" -> hours(r.timerPolicy[2], v);
+        case "macs" -> {
+          String[] macs = v.split(",");
+          for (int i = 0; i < macs.length; i++) {
+            r.vfid[i] = io.vmpower.core.hal.MacAddress.parse(macs[i].trim()).toDpdkVfid();
+          }
+          r.nbMacToMonitor = macs.length;
+        }
+        case "nb_mac" -> r.nbMacToMonitor = Integer.parseInt(v);
+        case "thresholds" -> {
+          String[] t = v.split(",");
+          for (int i = 0; i < 3; i++) {
+            r.trafficPolicy[i] = (int) Long.parseLong(t[i].trim());
+          }
+        }
+        case "core_type" -> r.physicalCore = v.equals("physical");
+        case "vm_name" -> r.vmName = v;
+        default -> throw new IllegalArgumentException("unknown policy field '" + f.getKey() + "'");
+      }
+    }
+    send(vm, channel, r);
+  }
+
+  private static void hours(int[] list, String text) {
+    String[] parts = text.split(",");
+    for (int i = 0; i < parts.length; i++) {
+      list[i] = Integer.parseInt(parts[i].trim());
+    }
+  }
+
+  @When("the guest of {word} on channel {int} removes its policy")
+  public void removePolicy(String vm, int channel) {
+    send(vm, channel, PowerRequest.of(Wire.PKT_POLICY_REMOVE, 0));
   }
 
   private void send(String vm, int channel, PowerRequest r) {

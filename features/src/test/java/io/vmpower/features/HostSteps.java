@@ -71,6 +71,25 @@ public final class HostSteps {
         "output (channel folder shown as CHANNEL_DIR)");
   }
 
+  /** As "the output is", with {@code <n>} in the expected text matching any decimal number. */
+  @Then("the output matches, <n> standing for any number:")
+  public void outputMatches(String expected) {
+    String out = world.lastOut().strip().replace(world.dir().toString(), "CHANNEL_DIR");
+    StringBuilder regex = new StringBuilder();
+    String[] parts = expected.strip().split("<n>", -1);
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        regex.append("[0-9]+(?:\\.[0-9]+)?");
+      }
+      regex.append(java.util.regex.Pattern.quote(parts[i]));
+    }
+    assertTrue(
+        java.util.regex.Pattern.compile(regex.toString(), java.util.regex.Pattern.DOTALL)
+            .matcher(out)
+            .matches(),
+        () -> "output (channel folder shown as CHANNEL_DIR) was:\n" + out);
+  }
+
   @Then("the output starts with:")
   public void outputStartsWith(String expected) {
     String out = world.lastOut().strip().replace(world.dir().toString(), "CHANNEL_DIR");
@@ -88,6 +107,7 @@ public final class HostSteps {
 
   @Then("pCPU {int} runs at {long} kHz")
   public void pcpuRunsAt(int cpu, long khz) {
+    world.settle();
     assertEquals(khz, world.host().frequencyKhz(cpu), "frequency of pCPU " + cpu);
   }
 
@@ -143,7 +163,7 @@ public final class HostSteps {
 
   @When("the simulated clock advances {int} second(s)")
   public void advance(int seconds) {
-    world.host().advance(java.time.Duration.ofSeconds(seconds));
+    world.advance(java.time.Duration.ofSeconds(seconds));
   }
 
   @Then("channel {int} of {word} becomes {word}")

@@ -50,6 +50,65 @@ public final class RealControlSteps {
     assertTrue(world.out().contains("Control socket: " + socket), () -> world.out() + world.err());
   }
 
+  @Given(
+      "the host runs with the Linux HAL on them, CPUs {string} dedicated to VMs and a control"
+          + " socket for group {string}")
+  public void hostRunsDedicated(String cpus, String group) throws IOException {
+    socket = world.openFolder().resolve("control.sock");
+    world.startHost(
+        "--control-socket", socket.toString(), "--control-group", group, "--dedicated-cpus", cpus);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> world.out().contains("Control socket:") || world.exit().isDone());
+    assertTrue(world.out().contains("Control socket: " + socket), () -> world.out() + world.err());
+  }
+
+  /**
+   * Runs packaging/libvirt-qemu-hook as libvirtd runs it before QEMU starts ({@code qemu VM prepare
+   * begin -}, the domain XML on standard input), with the built vm-power-mgr as its program.
+   */
+  @When("libvirt's qemu hook prepares VM {string} whose vCPUs are pinned to {string}")
+  public void hookPrepares(String vm, String pins) throws Exception {
+    String[] sets = pins.split(";");
+    StringBuilder xml = new StringBuilder("<domain type='kvm'>\n  <name>" + vm + "</name>\n");
+    xml.append("  <vcpu placement='static'>").append(sets.length).append("</vcpu>\n");
+    xml.append("  <cputune>\n");
+    for (int v = 0; v < sets.length; v++) {
+      xml.append("    <vcpupin vcpu='").append(v).append("' cpuset='").append(sets[v]);
+      xml.append("'/>\n");
+    }
+    xml.append("  </cputune>\n</domain>\n");
+    Path mgr = world.openFolder().resolve("vm-power-mgr");
+    Files.writeString(
+        mgr,
+        "#!/bin/sh\nexec '"
+            + Path.of(System.getProperty("java.home"), "bin", "java")
+            + "' -Djava.io.tmpdir=/tmp -jar '"
+            + hostJar()
+            + "' \"$@\"\n");
+    Files.setPosixFilePermissions(mgr, PosixFilePermissions.fromString("rwxr-xr-x"));
+    ProcessBuilder pb =
+        new ProcessBuilder("sh", QemuHookTest.HOOK.toString(), vm, "prepare", "begin", "-");
+    pb.environment().put("VMPOWER_MGR", mgr.toString());
+    pb.environment().put("VMPOWER_CONTROL_SOCKET", socket.toString());
+    pb.environment().put("VMPOWER_HOOK_TIMEOUT", "60");
+    Process p = pb.start();
+    p.getOutputStream().write(xml.toString().getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the hook did not finish");
+    exit = p.exitValue();
+    out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Then("the cpufreq tree comes to have cpu{int} at {long} kHz")
+  public void treeComesTo(int cpu, long khz) {
+    Path f = world.sys().resolve("devices/system/cpu/cpu" + cpu + "/cpufreq/scaling_setspeed");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> Files.readString(f).trim().equals(Long.toString(khz)));
+  }
+
   @Given("the control socket's mode is {word}")
   public void chmod(String mode) throws IOException {
     Files.setPosixFilePermissions(

@@ -8,9 +8,11 @@ import io.vmpower.core.config.ConfigException;
 import io.vmpower.core.config.ConfigSource;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.config.RunningConfig;
 import io.vmpower.core.config.VmPowerConfig;
 import io.vmpower.core.host.StateFile;
+import io.vmpower.core.policy.PolicyEngine;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
 import io.vmpower.hal.sim.SimulatedHalModule;
@@ -22,6 +24,8 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
  * One scenario's world: a simulated host (in-memory channels, simulated clock), the host program
@@ -44,6 +48,20 @@ public final class SimulatedWorld implements AutoCloseable {
   private io.vmpower.hal.sim.SimulatedQemuSockets sockets;
   private HostMetrics metrics;
   private java.net.InetSocketAddress metricsAddress;
+  private PolicySettings policies =
+      PolicySettings.defaults().withTimeZone(java.time.ZoneId.of("UTC"));
+
+  /** The policy settings the host starts with (before it starts). */
+  public PolicySettings policies() {
+    return policies;
+  }
+
+  public void policies(PolicySettings settings) {
+    if (app != null) {
+      throw new IllegalStateException("the host has started: set its policy settings before");
+    }
+    this.policies = settings;
+  }
 
   /**
    * Starts the host as {@code vm-power-mgr --sim} does: the built-in scenario, channels as real
@@ -125,11 +143,18 @@ public final class SimulatedWorld implements AutoCloseable {
               new SimulatedHalModule(host),
               new PrintWriter(out),
               new PrintWriter(err),
-              more);
+              withPolicies(more));
       app.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code more} and the module of the world's policy settings. */
+  private com.google.inject.Module[] withPolicies(com.google.inject.Module... more) {
+    com.google.inject.Module[] all = java.util.Arrays.copyOf(more, more.length + 1);
+    all[more.length] = HostApp.policies(policies);
+    return all;
   }
 
   public void start() {
@@ -216,6 +241,43 @@ public final class SimulatedWorld implements AutoCloseable {
     return app;
   }
 
+  /**
+   * Waits until the policy engine has run everything due at the simulated clock's time (its thread
+   * evaluates on its own); at once when nothing is due.
+   */
+  public void settle() {
+    if (app == null) {
+      return;
+    }
+    PolicyEngine engine = app.injector().getInstance(PolicyEngine.class);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(2))
+        .until(() -> engine.idleAt(host.clock().nanoTime()));
+  }
+
+  /**
+   * Moves the simulated clock ahead by {@code by}, stopping at each time a policy evaluation is due
+   * and letting the engine run it, so every evaluation sees its own time.
+   */
+  public void advance(Duration by) {
+    SimulatedHost h = host();
+    long end = h.clock().nanoTime() + by.toNanos();
+    PolicyEngine engine = app().injector().getInstance(PolicyEngine.class);
+    settle();
+    while (true) {
+      long now = h.clock().nanoTime();
+      long to = Math.min(engine.nextDueNanos(), end);
+      if (to > now) {
+        h.advance(Duration.ofNanos(to - now));
+      }
+      settle();
+      if (to >= end) {
+        return;
+      }
+    }
+  }
+
   /** Runs a command line at the host's prompt and keeps its output. */
   public int run(String line) {
     HostApp a = app();
@@ -223,6 +285,7 @@ public final class SimulatedWorld implements AutoCloseable {
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
     lastExit = a.execute(line);
+    settle();
     lastOut = out.toString();
     lastErr = err.toString();
     return lastExit;

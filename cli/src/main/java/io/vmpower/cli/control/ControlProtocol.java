@@ -50,10 +50,18 @@ public final class ControlProtocol {
 
   private ControlProtocol() {}
 
-  /** A valid request: a command to run, or a line to complete. */
-  public record Request(JsonNode id, String command, boolean json, String complete, int cursor) {
+  /**
+   * A valid request: a command to run, a line to complete, or a JSON instruction (DPDK's, with the
+   * VM named beside it: the whole request line, for {@link ControlServer.Instructions}).
+   */
+  public record Request(
+      JsonNode id, String command, boolean json, String complete, int cursor, String instruction) {
     public boolean isCompletion() {
       return complete != null;
+    }
+
+    public boolean isInstruction() {
+      return instruction != null;
     }
   }
 
@@ -93,6 +101,10 @@ public final class ControlProtocol {
     if (!(id.isNull() || id.isIntegralNumber() || id.isTextual())) {
       throw new BadRequest(NullNode.instance, "'id' must be a number, a string or null");
     }
+    if (node.has("policy") || node.has("instruction")) {
+      // DPDK's JSON: its envelope and keys are checked by the instructions' reader
+      return new Request(id, null, false, null, 0, line);
+    }
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
       if (!FIELDS.contains(name)) {
@@ -100,7 +112,8 @@ public final class ControlProtocol {
             id,
             "unknown field '"
                 + name
-                + "': a request has id, command and format, or id, complete and cursor");
+                + "': a request has id, command and format, or id, complete and cursor,"
+                + " or id, vm and policy or instruction");
       }
     }
     JsonNode command = node.get("command");
@@ -127,7 +140,7 @@ public final class ControlProtocol {
       if (command.asText().indexOf('\n') >= 0 || command.asText().indexOf('\r') >= 0) {
         throw new BadRequest(id, "'command' is one line: no line breaks");
       }
-      return new Request(id, command.asText(), json, null, 0);
+      return new Request(id, command.asText(), json, null, 0, null);
     }
     if (!complete.isTextual()) {
       throw new BadRequest(id, "'complete' must be a string: the line typed so far");
@@ -142,7 +155,7 @@ public final class ControlProtocol {
       }
       cursor = c.asInt();
     }
-    return new Request(id, null, false, text, cursor);
+    return new Request(id, null, false, text, cursor, null);
   }
 
   /** {@code {"vmpower":VERSION,"protocol":1,"schema":1,"prompt":"vm_power> "}}. */

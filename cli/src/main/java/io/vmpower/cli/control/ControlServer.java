@@ -34,12 +34,32 @@ import org.slf4j.LoggerFactory;
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
+  /**
+   * What the host does with a JSON instruction (a request with {@code policy} or {@code
+   * instruction} instead of {@code command}): run on the command thread, like a command.
+   */
+  @FunctionalInterface
+  public interface Instructions {
+    /** The instruction's outcome: status 0 done, 1 failed, 2 not readable; no result. */
+    CommandExecutor.Outcome run(String requestLine);
+
+    /** A host that takes none. */
+    Instructions NONE =
+        line ->
+            new CommandExecutor.Outcome(
+                2,
+                java.util.List.of(),
+                java.util.List.of("Error: this host takes no JSON instructions"),
+                null);
+  }
+
   private final ControlListener listener;
   private final ControlSettings settings;
   private final CommandExecutor executor;
   private final ShellRunner shell;
   private final String version;
   private final String prompt;
+  private final Instructions instructions;
   private final ControlAccess access;
   private final Semaphore slots;
   private final Set<ControlSession> sessions = ConcurrentHashMap.newKeySet();
@@ -59,6 +79,19 @@ public final class ControlServer implements AutoCloseable {
       ShellRunner shell,
       String version,
       String prompt) {
+    this(listener, settings, executor, shell, version, prompt, Instructions.NONE);
+  }
+
+  /** A server that also takes JSON instructions, carried out by {@code instructions}. */
+  public ControlServer(
+      ControlListener listener,
+      ControlSettings settings,
+      CommandExecutor executor,
+      ShellRunner shell,
+      String version,
+      String prompt,
+      Instructions instructions) {
+    this.instructions = instructions;
     this.listener = listener;
     this.settings = settings;
     this.executor = executor;
@@ -105,6 +138,10 @@ public final class ControlServer implements AutoCloseable {
 
   CommandExecutor executor() {
     return executor;
+  }
+
+  Instructions instructions() {
+    return instructions;
   }
 
   ShellRunner shell() {

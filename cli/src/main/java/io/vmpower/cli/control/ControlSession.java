@@ -105,6 +105,9 @@ final class ControlSession implements Runnable {
       send(ControlProtocol.error(e.id(), Reason.BAD_REQUEST, e.getMessage(), false));
       return true;
     }
+    if (request.isInstruction()) {
+      return instruction(request);
+    }
     if (request.isCompletion()) {
       send(
           ControlProtocol.candidates(request.id(), complete(request.complete(), request.cursor())));
@@ -170,6 +173,30 @@ final class ControlSession implements Runnable {
     return true;
   }
 
+  /** Carries out a JSON instruction on the command thread; logged like a command that changes. */
+  private boolean instruction(ControlProtocol.Request request) throws IOException {
+    CommandExecutor.Outcome outcome;
+    try {
+      outcome = server.executor().call(() -> server.instructions().run(request.instruction()));
+    } catch (Exception e) {
+      send(
+          ControlProtocol.error(
+              request.id(),
+              Reason.SHUTTING_DOWN,
+              "the host is stopping: instruction not run",
+              true));
+      return false;
+    }
+    log.info(
+        "control client uid={} pid={} sent instruction {}: status {}",
+        id(peer.uid()),
+        id(peer.pid()),
+        shortened(request.instruction()),
+        outcome.status());
+    send(ControlProtocol.reply(request.id(), outcome, false));
+    return true;
+  }
+
   /** Every command but show_* and help may change something: logged with who ran it. */
   static boolean changesState(List<String> words) {
     if (words.isEmpty()) {
@@ -217,6 +244,12 @@ final class ControlSession implements Runnable {
   void closeForShutdown() {
     shuttingDown = true;
     connection.close();
+  }
+
+  private static String shortened(String line) {
+    return line.length() <= 300
+        ? line
+        : line.substring(0, 300) + "... (" + line.length() + " chars)";
   }
 
   private static String id(long n) {

@@ -2,6 +2,7 @@ package io.vmpower.cli.guest;
 
 import io.vmpower.cli.shell.ShellConverters;
 import io.vmpower.cli.shell.ShellRunner;
+import io.vmpower.core.BuildInfo;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.wire.WireFormat;
@@ -22,6 +23,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,17 +34,22 @@ import picocli.CommandLine.Option;
 @Command(
     name = "guest-vm-power-mgr",
     sortOptions = false,
+    versionProvider = GuestMain.Version.class,
     description = {
       "VM Power Manager guest CLI: asks the host monitor to scale this VM's vCPUs, one"
           + " virtio-serial port per lcore (or scales the CPUs itself on a host).",
+      "Its shell's commands: set_cpu_freq LCORE up|down|min|max|enable_turbo|disable_turbo,"
+          + " query_cpu_freq LCORE|all, query_cpu_caps LCORE|all, help, quit.",
       ""
     },
-    footer = {
-      "",
-      "Commands: set_cpu_freq LCORE up|down|min|max|enable_turbo|disable_turbo,"
-          + " query_cpu_freq LCORE|all, query_cpu_caps LCORE|all, help, quit.",
-      "Exit status: 0 when every command succeeded, 1 when one failed, 2 for bad options."
-    })
+    exitCodeListHeading = "%nExit status:%n",
+    exitCodeList = {
+      "0:every command succeeded",
+      "1:a command failed, or no lcore could be initialised",
+      "2:bad options"
+    },
+    footerHeading = "%nEnvironment:%n",
+    footer = {"VMPOWER_LOG_LEVEL=DEBUG: the library's diagnostics on standard error."})
 public final class GuestMain implements Callable<Integer> {
   /** The exit status for bad options. */
   static final int USAGE = 2;
@@ -113,6 +120,20 @@ public final class GuestMain implements Callable<Integer> {
       usageHelp = true,
       description = "show this help and exit")
   boolean help;
+
+  @Option(
+      names = {"-V", "--version"},
+      versionHelp = true,
+      description = "print the version and exit")
+  boolean version;
+
+  /** {@code --version}: the build's version ({@link BuildInfo}), as the host program says it. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"vmpower " + BuildInfo.version()};
+    }
+  }
 
   private final InputStream in;
   private final PrintStream out;

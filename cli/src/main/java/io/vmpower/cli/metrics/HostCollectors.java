@@ -9,6 +9,8 @@ import io.vmpower.core.energy.EnergyMeter;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyZone;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.host.PolicyCommands;
+import io.vmpower.core.host.Views;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelState;
@@ -37,11 +39,78 @@ final class HostCollectors {
       VmRegistry vms,
       PowerManager power,
       DriftCheck drift,
-      EnergyMeter energy) {
+      EnergyMeter energy,
+      PolicyCommands policies) {
     channels(registry, vms);
     cpus(registry, power);
     drift(registry, drift);
     energy(registry, energy);
+    policies(registry, policies);
+  }
+
+  private static void policies(PrometheusRegistry registry, PolicyCommands policies) {
+    GaugeWithCallback.builder()
+        .name("vmpower_policy")
+        .help(
+            "1 per VM with a policy, labelled with its kind (busy, workload, time, traffic) and"
+                + " who set it (guest, config, operator)")
+        .labelNames("vm", "kind", "source")
+        .callback(
+            cb -> {
+              for (Views.PolicyStatsView p : policies.policyStats()) {
+                if (!p.kind().isEmpty()) {
+                  cb.call(1, p.vm(), p.kind(), p.source());
+                }
+              }
+            })
+        .register(registry);
+    policyCounter(
+        registry,
+        policies,
+        "vmpower_policy_decisions",
+        "Policy evaluations that decided, per VM (its policies so far)",
+        Views.PolicyStatsView::decisions);
+    policyCounter(
+        registry,
+        policies,
+        "vmpower_policy_changes",
+        "Policy decisions that changed a frequency demand, per VM",
+        Views.PolicyStatsView::changes);
+    policyCounter(
+        registry,
+        policies,
+        "vmpower_policy_failures",
+        "Policy evaluations that held the last frequency because their source failed, per VM",
+        Views.PolicyStatsView::failures);
+    CounterWithCallback.builder()
+        .name("vmpower_policy_sampling_reads")
+        .help("Reads of the VMs' counters (vCPU time, interface packets) for the policies")
+        .callback(cb -> cb.call(policies.sampling().reads()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("vmpower_policy_sampling_failures")
+        .help("Reads of the VMs' counters that failed (the policies held their frequency)")
+        .callback(cb -> cb.call(policies.sampling().failures()))
+        .register(registry);
+  }
+
+  private static void policyCounter(
+      PrometheusRegistry registry,
+      PolicyCommands policies,
+      String name,
+      String help,
+      java.util.function.ToLongFunction<Views.PolicyStatsView> value) {
+    CounterWithCallback.builder()
+        .name(name)
+        .help(help)
+        .labelNames("vm")
+        .callback(
+            cb -> {
+              for (Views.PolicyStatsView p : policies.policyStats()) {
+                cb.call(value.applyAsLong(p), p.vm());
+              }
+            })
+        .register(registry);
   }
 
   private static void energy(PrometheusRegistry registry, EnergyMeter meter) {

@@ -11,6 +11,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.drift.DriftCheck;
 import io.vmpower.core.energy.EnergyMeter;
+import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.vm.VmRegistry;
@@ -59,7 +60,8 @@ public final class HostMetrics implements AutoCloseable {
         injector.getInstance(VmRegistry.class),
         injector.getInstance(PowerManager.class),
         injector.getInstance(DriftCheck.class),
-        injector.getInstance(EnergyMeter.class));
+        injector.getInstance(EnergyMeter.class),
+        injector.getInstance(PolicyCommands.class));
     return this;
   }
 

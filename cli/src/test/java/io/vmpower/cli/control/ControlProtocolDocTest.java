@@ -7,9 +7,11 @@ import io.vmpower.cli.HostApp;
 import io.vmpower.cli.ViewOutput;
 import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.PolicySettings;
 import io.vmpower.core.hal.ControlConnection;
 import io.vmpower.core.hal.ControlPeer;
 import io.vmpower.core.hal.ControlSocket;
+import io.vmpower.core.host.StateFile;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.SimulatedControlSocket;
 import io.vmpower.hal.sim.SimulatedHalModule;
@@ -22,6 +24,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -55,9 +58,12 @@ class ControlProtocolDocTest {
     app =
         new HostApp(
                 HostConfig.defaults(dir),
+                StateFile.none(),
                 new SimulatedHalModule(sim),
                 new PrintWriter(out, true),
-                new PrintWriter(new StringWriter(), true))
+                new PrintWriter(new StringWriter(), true),
+                // the policy time zone of the examples, whatever this machine's
+                HostApp.policies(PolicySettings.defaults().withTimeZone(ZoneId.of("UTC"))))
             .start();
   }
 
@@ -94,7 +100,7 @@ class ControlProtocolDocTest {
       assertEquals(e.text().strip(), out.toString().strip().replace(dir.toString(), "CH"), command);
       checked++;
     }
-    assertEquals(5, checked, "view examples in " + DOC);
+    assertEquals(6, checked, "view examples in " + DOC);
   }
 
   @Test
@@ -139,7 +145,7 @@ class ControlProtocolDocTest {
       }
     }
     assertFalse(examples.isEmpty());
-    assertEquals(3, checked, "exchange, greeting and refusal examples in " + DOC);
+    assertEquals(4, checked, "exchange, greeting and refusal examples in " + DOC);
   }
 
   private static BufferedReader reader(ControlConnection c) throws IOException {

@@ -2,6 +2,13 @@ package io.vmpower.core.hal;
 
 /** Something the hypervisor reports by itself. */
 public sealed interface HypervisorEvent {
+  /**
+   * A VM is about to start and runs nothing yet: what it will use (its dedicated CPUs) must be made
+   * ready now. libvirt has no such event (its qemu hook's "prepare" phase calls {@code prepare_vm}
+   * instead); the simulator announces every start this way and waits for the listeners.
+   */
+  record VmStarting(String vm) implements HypervisorEvent {}
+
   /** A VM started (or resumed from shut-off); its channels can be attached again. */
   record VmStarted(String vm) implements HypervisorEvent {}
 

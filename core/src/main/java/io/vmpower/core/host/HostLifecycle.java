@@ -6,6 +6,7 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.FrequencyException;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.monitor.ChannelMonitor;
+import io.vmpower.core.policy.PolicyRuntime;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
@@ -17,10 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts the host (hypervisor events, the monitor thread, the drift check's timer) and shuts it
- * down: the drift timer stopped, channels closed, every CPU's original frequency settings restored,
- * the hypervisor connection closed. Shutdown runs once, whichever of quit, end of input or a signal
- * comes first.
+ * Starts the host (hypervisor events, the monitor thread, the drift check's timer, the energy
+ * sampler, the policies) and shuts it down: the timers and the policies stopped, channels closed,
+ * every CPU's original frequency settings restored, the hypervisor connection closed. Shutdown runs
+ * once, whichever of quit, end of input or a signal comes first.
  */
 @Singleton
 public final class HostLifecycle implements AutoCloseable {
@@ -33,6 +34,7 @@ public final class HostLifecycle implements AutoCloseable {
   private final StateFile stateFile;
   private final DriftMonitor drift;
   private final EnergySampler energy;
+  private final PolicyRuntime policies;
   private final List<String> notes = new ArrayList<>();
   private volatile boolean stateSaved;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -46,7 +48,8 @@ public final class HostLifecycle implements AutoCloseable {
       Hypervisor hypervisor,
       StateFile stateFile,
       DriftMonitor drift,
-      EnergySampler energy) {
+      EnergySampler energy,
+      PolicyRuntime policies) {
     this.sync = sync;
     this.drift = drift;
     this.energy = energy;
@@ -54,6 +57,19 @@ public final class HostLifecycle implements AutoCloseable {
     this.frequencies = frequencies;
     this.hypervisor = hypervisor;
     this.stateFile = stateFile;
+    this.policies = policies;
+  }
+
+  /** A host without policies. */
+  public HostLifecycle(
+      HypervisorSync sync,
+      ChannelMonitor monitor,
+      CpuFrequencies frequencies,
+      Hypervisor hypervisor,
+      StateFile stateFile,
+      DriftMonitor drift,
+      EnergySampler energy) {
+    this(sync, monitor, frequencies, hypervisor, stateFile, drift, energy, null);
   }
 
   /**
@@ -68,6 +84,9 @@ public final class HostLifecycle implements AutoCloseable {
       monitor.start();
       drift.start();
       energy.start();
+      if (policies != null) {
+        policies.start(sync);
+      }
     }
   }
 
@@ -132,6 +151,13 @@ public final class HostLifecycle implements AutoCloseable {
     String failure = null;
     drift.close();
     energy.close();
+    if (policies != null) {
+      try {
+        policies.close();
+      } catch (RuntimeException e) {
+        log.error("stopping the policies failed: {}", e.toString(), e);
+      }
+    }
     try {
       monitor.close();
     } catch (RuntimeException e) {

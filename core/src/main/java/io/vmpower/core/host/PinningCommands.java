@@ -4,6 +4,7 @@ import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmInfo;
+import io.vmpower.core.policy.DedicatedCpus;
 import io.vmpower.core.vm.Vm;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -21,12 +22,20 @@ public final class PinningCommands {
   private final Hypervisor hypervisor;
   private final VmLookup vms;
   private final HypervisorSync sync;
+  private final DedicatedCpus dedicated;
 
   @Inject
-  public PinningCommands(Hypervisor hypervisor, VmLookup vms, HypervisorSync sync) {
+  public PinningCommands(
+      Hypervisor hypervisor, VmLookup vms, HypervisorSync sync, DedicatedCpus dedicated) {
     this.hypervisor = hypervisor;
     this.vms = vms;
     this.sync = sync;
+    this.dedicated = dedicated;
+  }
+
+  /** Without dedicated CPUs. */
+  public PinningCommands(Hypervisor hypervisor, VmLookup vms, HypervisorSync sync) {
+    this(hypervisor, vms, sync, null);
   }
 
   /** Pins vCPU {@code vcpu} of VM {@code name} to {@code pcpus}; returns the VM as it is now. */
@@ -56,6 +65,9 @@ public final class PinningCommands {
     if (pcpus.last() >= host) {
       throw new CommandException(
           "pCPU " + pcpus.last() + " does not exist (host has " + host + ")");
+    }
+    if (dedicated != null) {
+      dedicated.prepareRepin(name, pcpus); // raised before the vCPU runs there
     }
     try {
       hypervisor.pin(name, vcpu, pcpus);

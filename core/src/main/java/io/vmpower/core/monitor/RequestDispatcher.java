@@ -1,6 +1,9 @@
 package io.vmpower.core.monitor;
 
 import io.vmpower.core.hal.Clock;
+import io.vmpower.core.policy.GuestPolicies;
+import io.vmpower.core.policy.PolicyVerdict;
+import io.vmpower.core.power.PowerArbiter;
 import io.vmpower.core.power.PowerManager;
 import io.vmpower.core.power.ScaleOp;
 import io.vmpower.core.power.ScaleOutcome;
@@ -30,8 +33,11 @@ import org.slf4j.LoggerFactory;
  *   <li>list replies carry the first 8 vCPUs at most; every reply byte is written.
  * </ul>
  *
- * CONNECT is served with no reply; PKT_POLICY and PKT_POLICY_REMOVE get a NACK until policies
- * exist. In the legacy protocol nothing is ever replied. Allocation-free for scale requests.
+ * CONNECT is served with no reply; PKT_POLICY and PKT_POLICY_REMOVE are validated and served by the
+ * {@link GuestPolicies} (ACK, or a NACK counted under its reason). A scale request sets the VM's
+ * demand on the vCPU's pCPUs through the {@link PowerArbiter}, unless the VM's policy holds that
+ * vCPU ({@code guests=deny}). In the legacy protocol nothing is ever replied. Allocation-free for
+ * scale requests.
  *
  * <p>Refusals are logged through the channel's {@link RefusalLog}: a few lines per second per
  * channel, then one summary line, so a flood of bad packets cannot flood the log.
@@ -41,6 +47,8 @@ public final class RequestDispatcher {
   private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
 
   private final PowerManager power;
+  private final PowerArbiter arbiter;
+  private final GuestPolicies policies;
   private final Clock clock;
 
   /** For channels served without a monitor (tests): one rate limit shared by all. */
@@ -54,12 +62,19 @@ public final class RequestDispatcher {
   private RefusalLog refusals = sharedRefusals;
 
   @Inject
-  public RequestDispatcher(PowerManager power, Clock clock) {
-    this.power = power;
+  public RequestDispatcher(PowerArbiter arbiter, GuestPolicies policies, Clock clock) {
+    this.arbiter = arbiter;
+    this.power = arbiter.power();
+    this.policies = policies;
     this.clock = clock;
   }
 
-  /** A dispatcher on the system clock. */
+  /** A dispatcher with no policies (policy packets are refused). */
+  public RequestDispatcher(PowerManager power, Clock clock) {
+    this(new PowerArbiter(power, clock), GuestPolicies.NONE, clock);
+  }
+
+  /** A dispatcher on the system clock, with no policies (policy packets are refused). */
   public RequestDispatcher(PowerManager power) {
     this(power, Clock.SYSTEM);
   }
@@ -96,7 +111,7 @@ public final class RequestDispatcher {
       case Wire.QUERY_FREQ, Wire.QUERY_FREQ_LIST, Wire.QUERY_CAPS, Wire.QUERY_CAPS_LIST ->
           query(channel, vm, format, command, packets, base, out);
       case Wire.PKT_POLICY, Wire.PKT_POLICY_REMOVE ->
-          nack(channel, format, packets, base, out, Counter.NACK_POLICY_UNSUPPORTED);
+          policy(channel, vm, format, packets, base, out, command == Wire.PKT_POLICY_REMOVE);
       default -> {
         if (logs(channel)) {
           log.warn("{}: unknown command {} refused", channel, Integer.toUnsignedString(command));
@@ -139,7 +154,18 @@ public final class RequestDispatcher {
       nack(channel, format, packets, base, out, Counter.NACK_UNKNOWN_VCPU);
       return;
     }
-    ScaleOutcome outcome = power.scaleAll(vm.pinning((int) vcpu), op);
+    if (vm.policyHolds((int) vcpu)) {
+      if (logs(channel)) {
+        log.info(
+            "{}: scale of vCPU {} refused: the policy of VM '{}' holds it (guests=deny)",
+            channel,
+            vcpu,
+            vm.name());
+      }
+      nack(channel, format, packets, base, out, Counter.NACK_POLICY_HOLDS);
+      return;
+    }
+    ScaleOutcome outcome = arbiter.request(vm, (int) vcpu, op);
     if (outcome == ScaleOutcome.FAILED) {
       nack(channel, format, packets, base, out, Counter.NACK_SCALE_FAILED);
       return;
@@ -153,6 +179,38 @@ public final class RequestDispatcher {
     } else {
       channel.stats().increment(Counter.LEGACY_SERVED);
     }
+  }
+
+  private void policy(
+      Channel channel,
+      Vm vm,
+      WireFormat format,
+      ByteBuffer packets,
+      int base,
+      ByteBuffer out,
+      boolean remove) {
+    PolicyVerdict verdict;
+    try {
+      verdict = policies.onPacket(vm, format, packets, base, remove);
+    } catch (RuntimeException e) {
+      log.error("{}: policy packet failed: {}", channel, e.toString(), e);
+      nack(channel, format, packets, base, out, Counter.NACK_POLICY_UNSUPPORTED);
+      return;
+    }
+    if (!verdict.acked()) {
+      if (logs(channel)) {
+        log.warn("{}: policy refused: {}", channel, verdict.message());
+      }
+      nack(channel, format, packets, base, out, verdict.counter());
+      return;
+    }
+    if (format.hasReplies()) {
+      reply(channel, out, Wire.REQUEST_SIZE);
+      if (out.remaining() >= Wire.REQUEST_SIZE) {
+        ReplyCodec.writeAckNack(packets, base, true, out);
+      }
+    }
+    channel.stats().increment(Counter.POLICY_ACKED);
   }
 
   private void query(

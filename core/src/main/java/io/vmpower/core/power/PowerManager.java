@@ -151,6 +151,11 @@ public final class PowerManager {
     }
   }
 
+  /** The lock of {@code cpu}, for {@link PowerArbiter}; the caller checked {@link #controls}. */
+  ReentrantLock lock(int cpu) {
+    return locks[cpu];
+  }
+
   /**
    * The frequency in kHz this power manager last set on {@code cpu} (whoever asked: guest or
    * operator), or -1 when it has set none or the CPU is not controlled.
@@ -240,8 +245,11 @@ public final class PowerManager {
     return ScaleOutcome.CHANGED;
   }
 
-  /** Sets the index through the backend, timing the write. */
-  private void write(int cpu, int index) throws FrequencyException {
+  /**
+   * Sets the index through the backend, timing the write and keeping what was set (drift checks,
+   * energy weights). {@link PowerArbiter} writes through it too. Called holding the CPU's lock.
+   */
+  void write(int cpu, int index) throws FrequencyException {
     if (!timed) {
       cpus.setIndex(cpu, index);
     } else {

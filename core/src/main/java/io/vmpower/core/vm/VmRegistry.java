@@ -7,11 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /** The VMs the host manages, by name (sorted, for stable listings). Thread-safe. */
 @Singleton
 public final class VmRegistry {
   private final Map<String, Vm> vms = new ConcurrentSkipListMap<>();
+  private final List<Consumer<Vm>> removalListeners = new CopyOnWriteArrayList<>();
+
+  /** Runs {@code listener} with every VM removed from now on (after it is removed). */
+  public void onRemoved(Consumer<Vm> listener) {
+    removalListeners.add(listener);
+  }
 
   /** Registers {@code vm}; fails if one of that name is registered. */
   public void add(Vm vm) {
@@ -25,7 +33,13 @@ public final class VmRegistry {
   }
 
   public Vm remove(String name) {
-    return vms.remove(name);
+    Vm vm = vms.remove(name);
+    if (vm != null) {
+      for (Consumer<Vm> l : removalListeners) {
+        l.accept(vm);
+      }
+    }
+    return vm;
   }
 
   public Collection<Vm> all() {

@@ -85,7 +85,12 @@ class FuzzCampaignTest {
         Counter.NACK_PHYSICAL_CORE,
         1,
         "WARN vm1.0: core_type physical refused");
-    check("traffic policy", "NACK x1", Counter.NACK_POLICY_UNSUPPORTED, 1, "(none)");
+    check(
+        "traffic policy",
+        "NACK x1",
+        Counter.NACK_POLICY_BAD_VCPU,
+        1,
+        "WARN vm1.0: policy refused: num_vcpu 0 must be 1-8");
   }
 
   @Test

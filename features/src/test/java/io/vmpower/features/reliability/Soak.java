@@ -631,6 +631,7 @@ public final class Soak {
     PHYSICAL,
     UNKNOWN_COMMAND,
     POLICY,
+    POLICY_REMOVE,
     QUERY_LIST,
     QUERY_ONE,
     QUERY_BAD_VCPU,
@@ -649,6 +650,7 @@ public final class Soak {
     Kind.PHYSICAL,
     Kind.UNKNOWN_COMMAND,
     Kind.POLICY,
+    Kind.POLICY_REMOVE,
     Kind.QUERY_LIST,
     Kind.QUERY_LIST,
     Kind.QUERY_ONE,
@@ -776,7 +778,8 @@ public final class Soak {
         case BAD_UNIT -> Packets.scale(vcpu, r.nextBoolean() ? 0 : 7 + r.nextInt(1000), s);
         case PHYSICAL -> Packets.physical(Packets.scale(vcpu, Wire.SCALE_DOWN, s));
         case UNKNOWN_COMMAND -> tagged(new int[] {5, 6, 11, 99}[r.nextInt(4)], 0, 0, s);
-        case POLICY -> tagged(r.nextBoolean() ? Wire.PKT_POLICY : Wire.PKT_POLICY_REMOVE, 0, 0, s);
+        case POLICY -> tagged(Wire.PKT_POLICY, 0, 0, s); // num_vcpu 0: refused
+        case POLICY_REMOVE -> tagged(Wire.PKT_POLICY_REMOVE, 0, 0, s); // no guest policy to remove
         case QUERY_LIST ->
             Packets.request(r.nextBoolean() ? Wire.QUERY_FREQ_LIST : Wire.QUERY_CAPS_LIST, s, 0);
         case QUERY_ONE ->
@@ -801,7 +804,8 @@ public final class Soak {
         case BAD_UNIT -> Counter.NACK_UNKNOWN_UNIT;
         case PHYSICAL -> Counter.NACK_PHYSICAL_CORE;
         case UNKNOWN_COMMAND -> Counter.NACK_UNKNOWN_COMMAND;
-        case POLICY -> Counter.NACK_POLICY_UNSUPPORTED;
+        case POLICY -> Counter.NACK_POLICY_BAD_VCPU;
+        case POLICY_REMOVE -> Counter.NACK_POLICY_NONE;
         case QUERY_LIST, QUERY_ONE -> queriesOn ? Counter.ANSWERED : Counter.REFUSED_QUERY_DISABLED;
         case QUERY_BAD_VCPU ->
             queriesOn ? Counter.REFUSED_QUERY_BAD_VCPU : Counter.REFUSED_QUERY_DISABLED;

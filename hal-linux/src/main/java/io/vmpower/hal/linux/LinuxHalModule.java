@@ -11,6 +11,7 @@ import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.ServiceNotifier;
+import io.vmpower.core.hal.VmStatistics;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
 import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
@@ -26,9 +27,9 @@ import java.nio.file.Path;
 
 /**
  * The real host: cpufreq and RAPL energy counters through sysfs under {@code sysfsRoot}, libvirt at
- * {@code libvirtUri}, AF_UNIX channel sockets on the JDK's epoll selector, the control socket
- * (junixsocket), systemd notification when {@code $NOTIFY_SOCKET} is set (junixsocket's datagrams)
- * and the system clock.
+ * {@code libvirtUri} (the hypervisor, and the VM statistics over the same connection), AF_UNIX
+ * channel sockets on the JDK's epoll selector, the control socket (junixsocket), systemd
+ * notification when {@code $NOTIFY_SOCKET} is set (junixsocket's datagrams) and the system clock.
  */
 public final class LinuxHalModule extends AbstractModule {
   private final Path sysfsRoot;
@@ -73,12 +74,24 @@ public final class LinuxHalModule extends AbstractModule {
 
   @Provides
   @Singleton
-  Hypervisor hypervisor() {
+  LibvirtHypervisor libvirt() {
     try {
       return new LibvirtHypervisor(libvirtUri, false, connector, LibvirtBackoff.DEFAULT);
     } catch (HypervisorException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
+  }
+
+  @Provides
+  @Singleton
+  Hypervisor hypervisor(LibvirtHypervisor libvirt) {
+    return libvirt;
+  }
+
+  @Provides
+  @Singleton
+  VmStatistics statistics(LibvirtHypervisor libvirt) {
+    return libvirt.statistics();
   }
 
   @Provides

@@ -43,6 +43,12 @@ import java.util.List;
  *     xmlChannels: true       # optional: whether the VM's definition names its channels as
  *                             #   virtio.serial.port.poweragent.N ports (default true); false: its
  *                             #   sockets only follow the {vm}.{n} convention of the folder
+ *     load: [50, 10]          # optional: busy % of each vCPU at the highest non-turbo frequency
+ *                             #   (one entry: every vCPU; default 0); slower CPUs make it busier
+ *     interfaces:             # optional: network interfaces
+ *       - mac: "52:54:00:00:01:01"  # required: a unicast MAC, unique on the host
+ *         device: vnet0       #   optional: host device (default vnetN, numbered host-wide)
+ *         rxPps: 1000         #   optional: packets received per second (default 0)
  * channelDir: /tmp/powermonitor   # optional: the channel folder, when the launcher gives none
  * energy:                     # optional: the energy model (SimulatedEnergyModel); defaults shown
  *   idleWatts: 0.74           #   a CPU's power while idle, at any frequency
@@ -127,12 +133,32 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
       Long peerUid,
       Long peerGid,
       Long peerPid,
-      Boolean xmlChannels) {
+      Boolean xmlChannels,
+      List<Double> load,
+      List<Interface> interfaces) {
     public Vm {
       pinning = copy(pinning);
       channels = copy(channels);
+      load = copy(load);
+      interfaces = copy(interfaces);
+    }
+
+    /** A VM with no load and no interface. */
+    public Vm(
+        String name,
+        String state,
+        Integer vcpus,
+        List<String> pinning,
+        List<Integer> channels,
+        Long peerUid,
+        Long peerGid,
+        Long peerPid) {
+      this(name, state, vcpus, pinning, channels, peerUid, peerGid, peerPid, null, null, null);
     }
   }
+
+  /** A network interface of a VM: its MAC, host device and receive rate in packets per second. */
+  public record Interface(String mac, String device, Long rxPps) {}
 
   /** The energy model's parameters (see {@link SimulatedEnergyModel}); null fields: defaults. */
   public record Energy(

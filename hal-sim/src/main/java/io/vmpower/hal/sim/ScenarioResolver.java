@@ -2,6 +2,7 @@ package io.vmpower.hal.sim;
 
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.FrequencyTable;
+import io.vmpower.core.hal.MacAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,12 @@ final class ScenarioResolver {
       long peerUid,
       long peerGid,
       long peerPid,
-      boolean xmlChannels) {}
+      boolean xmlChannels,
+      double[] load,
+      List<InterfacePlan> interfaces) {}
+
+  /** An interface as it starts; {@code device} null: numbered host-wide when the VM is added. */
+  record InterfacePlan(MacAddress mac, String device, long rxPps) {}
 
   /** The energy model's parameters, checked; {@code steps} by kHz. */
   record EnergyPlan(
@@ -340,11 +346,19 @@ final class ScenarioResolver {
       return out;
     }
     Set<String> names = new HashSet<>();
+    Set<MacAddress> macs = new HashSet<>();
     for (int i = 0; i < vms.size(); i++) {
       String f = "vms[" + i + "]";
       VmPlan vm = vm(f, vms.get(i), cpuCount);
       if (!names.add(vm.name())) {
         throw fail(f + ".name", "'" + vm.name() + "' is defined twice; VM names are unique");
+      }
+      for (int k = 0; k < vm.interfaces().size(); k++) {
+        if (!macs.add(vm.interfaces().get(k).mac())) {
+          throw fail(
+              f + ".interfaces[" + k + "].mac",
+              vm.interfaces().get(k).mac() + " is used twice; MACs are unique on a host");
+        }
       }
       out.add(vm);
     }
@@ -390,7 +404,67 @@ final class ScenarioResolver {
       pid = vm.peerPid();
     }
     boolean xml = vm.xmlChannels() == null || vm.xmlChannels();
-    return new VmPlan(name, running, vcpus, pinning, channels, uid, gid, pid, xml);
+    double[] load = load(f + ".load", vm.load(), vcpus);
+    List<InterfacePlan> interfaces = interfaces(f + ".interfaces", vm.interfaces());
+    return new VmPlan(
+        name, running, vcpus, pinning, channels, uid, gid, pid, xml, load, interfaces);
+  }
+
+  private double[] load(String f, List<Double> load, int vcpus) {
+    double[] out = new double[vcpus];
+    if (load == null) {
+      return out;
+    }
+    if (load.size() != 1 && load.size() != vcpus) {
+      throw fail(
+          f,
+          load.size()
+              + " entries for "
+              + vcpus
+              + " vCPUs; give one busy % per vCPU, or one for all of them");
+    }
+    for (int v = 0; v < vcpus; v++) {
+      Double p = load.get(load.size() == 1 ? 0 : v);
+      if (p == null || p.isNaN() || p < 0 || p > 100) {
+        throw fail(f, "'" + p + "' is not a busy share; use a percentage 0-100");
+      }
+      out[v] = p;
+    }
+    return out;
+  }
+
+  private List<InterfacePlan> interfaces(String f, List<Scenario.Interface> list) {
+    List<InterfacePlan> out = new ArrayList<>();
+    if (list == null) {
+      return out;
+    }
+    Set<MacAddress> seen = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      String g = f + "[" + i + "]";
+      Scenario.Interface in = list.get(i);
+      if (in == null || in.mac() == null) {
+        throw fail(g + ".mac", "required: a MAC like \"52:54:00:00:01:01\"");
+      }
+      MacAddress mac;
+      try {
+        mac = MacAddress.parse(in.mac());
+      } catch (IllegalArgumentException e) {
+        throw fail(g + ".mac", e.getMessage());
+      }
+      if (!mac.isUnicast()) {
+        throw fail(g + ".mac", mac + " is not a NIC's address (zero, multicast or broadcast)");
+      }
+      if (!seen.add(mac)) {
+        throw fail(g + ".mac", mac + " is listed twice");
+      }
+      String device = in.device() == null ? null : word(g + ".device", in.device(), null);
+      long pps = in.rxPps() == null ? 0 : in.rxPps();
+      if (pps < 0) {
+        throw fail(g + ".rxPps", pps + " is not a rate; use packets per second >= 0");
+      }
+      out.add(new InterfacePlan(mac, device, pps));
+    }
+    return out;
   }
 
   private List<CpuSet> pinning(String f, List<String> pinning, int vcpus, int cpuCount) {

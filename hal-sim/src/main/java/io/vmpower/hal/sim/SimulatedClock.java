@@ -4,8 +4,11 @@ import io.vmpower.core.hal.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A clock that moves only when told to ({@link #advance}), or that also follows real time ({@link
@@ -27,6 +30,7 @@ public final class SimulatedClock implements Clock {
   private final boolean realTime;
   private final long realStart;
   private final List<Runnable> onAdvance = new CopyOnWriteArrayList<>();
+  private final Set<Thread> parked = ConcurrentHashMap.newKeySet();
 
   private SimulatedClock(boolean realTime) {
     this.realTime = realTime;
@@ -49,8 +53,32 @@ public final class SimulatedClock implements Clock {
       throw new IllegalArgumentException("a clock only moves forward; got " + by);
     }
     advancedNanos.addAndGet(by.toNanos());
+    parked.forEach(LockSupport::unpark);
     for (Runnable r : onAdvance) {
       r.run();
+    }
+  }
+
+  /**
+   * Parks until the clock reaches {@code deadlineNanos}: a manual clock only moves when advanced
+   * (which wakes every thread parked here); a real-time one also moves by itself.
+   */
+  @Override
+  public void parkUntil(long deadlineNanos) {
+    Thread t = Thread.currentThread();
+    parked.add(t);
+    try {
+      long left = deadlineNanos - nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      if (realTime) {
+        LockSupport.parkNanos(this, left);
+      } else {
+        LockSupport.park(this);
+      }
+    } finally {
+      parked.remove(t);
     }
   }
 

@@ -71,6 +71,11 @@ final class SimulatedCpus {
   private int logSize;
   private long writeCount;
 
+  /**
+   * Run before a change that alters what vCPUs measure (a frequency write, a CPU going offline).
+   */
+  private Runnable beforeLoadChange = () -> {};
+
   /** Set by the host once built: told before every change of a CPU's power. */
   SimulatedEnergy energy;
 
@@ -85,6 +90,10 @@ final class SimulatedCpus {
 
   int count() {
     return cpus.length;
+  }
+
+  void beforeLoadChange(Runnable r) {
+    beforeLoadChange = r;
   }
 
   CpuSet all() {
@@ -192,8 +201,9 @@ final class SimulatedCpus {
     recomputeOnline();
   }
 
-  /** Brings the energy up to now before a CPU's power changes. */
+  /** Brings the vCPUs' counters and the energy up to now before a CPU's power changes. */
   void beforeChange() {
+    beforeLoadChange.run();
     if (energy != null) {
       energy.update(this);
     }

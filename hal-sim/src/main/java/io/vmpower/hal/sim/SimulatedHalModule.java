@@ -11,6 +11,7 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.ServiceNotifier;
+import io.vmpower.core.hal.VmStatistics;
 import java.nio.file.Path;
 
 /**
@@ -60,6 +61,12 @@ public final class SimulatedHalModule extends AbstractModule {
   @Singleton
   Hypervisor hypervisor() {
     return new SimulatedHypervisor(host);
+  }
+
+  @Provides
+  @Singleton
+  VmStatistics statistics() {
+    return new SimulatedVmStatistics(host);
   }
 
   @Provides

@@ -5,7 +5,10 @@ import io.vmpower.core.hal.DomainChannel;
 import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
+import io.vmpower.core.hal.InterfaceCounters;
+import io.vmpower.core.hal.MacAddress;
 import io.vmpower.core.hal.PeerCredentials;
+import io.vmpower.core.hal.VmCounters;
 import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
 import java.io.IOException;
@@ -13,7 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,13 +37,17 @@ import java.util.function.Supplier;
  * SimulatedVms}, {@link SimulatedChannels}).
  *
  * <p>The "driver" methods do what the real world does by itself ({@link #repin}, {@link #startVm},
- * {@link #stopVm}, {@link #undefineVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, ...)
- * and produce the same events a real backend would. Hypervisor events go to listeners on a
- * dedicated daemon thread, in order; a driver method returns once its events have been delivered
- * (except when called from a listener), so tests need not wait. Events caused through {@link
- * SimulatedHypervisor#pin} are not waited for: use {@link #awaitEvents()}. While the hypervisor is
- * unreachable ({@link #hypervisorUnreachable}) VM events are lost, as with a broken libvirt
- * connection; {@link HypervisorEvent.ConnectionRestored} tells listeners to re-read everything.
+ * {@link #stopVm}, {@link #undefineVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, {@link
+ * #load}, {@link #packetRate}, ...) and produce the same events a real backend would. A start is
+ * announced first ({@code VmStarting}, waited for), which libvirt cannot do by itself. What the
+ * host measures of its VMs (vCPU busy time, packets received) is integrated over the clock ({@link
+ * SimulatedLoads}) and read through {@link SimulatedVmStatistics}. Hypervisor events go to
+ * listeners on a dedicated daemon thread, in order; a driver method returns once its events have
+ * been delivered (except when called from a listener), so tests need not wait. Events caused
+ * through {@link SimulatedHypervisor#pin} are not waited for: use {@link #awaitEvents()}. While the
+ * hypervisor is unreachable ({@link #hypervisorUnreachable}) VM events are lost, as with a broken
+ * libvirt connection; {@link HypervisorEvent.ConnectionRestored} tells listeners to re-read
+ * everything.
  *
  * <p>Thread-safe: one lock guards all state; listeners are called without it.
  */
@@ -53,6 +63,7 @@ public final class SimulatedHost implements AutoCloseable {
   final SimulatedCpus cpus;
   private final SimulatedVms vms;
   private final SimulatedChannels channels;
+  private final SimulatedLoads loads;
   private final SimulatedEnergy energy;
 
   private final Path channelDir;
@@ -86,6 +97,8 @@ public final class SimulatedHost implements AutoCloseable {
     cpus.energy = energy;
     this.vms = new SimulatedVms(cpus, channelDir);
     this.channels = new SimulatedChannels(this);
+    this.loads = new SimulatedLoads(cpus, clock.nanoTime());
+    cpus.beforeLoadChange(this::integrateLocked);
     for (ScenarioResolver.VmPlan vm : plan.vms()) {
       channels.add(vms.add(vm));
     }
@@ -310,7 +323,7 @@ public final class SimulatedHost implements AutoCloseable {
   /** Defines a new VM, shut off, unpinned, with these channels. Fires {@code VmChanged}. */
   public void defineVm(String name, int vcpus, int... channels) {
     List<Integer> list = Arrays.stream(channels).boxed().toList();
-    defineVm(new Scenario.Vm(name, "shut_off", vcpus, null, list, null, null, null, null));
+    defineVm(new Scenario.Vm(name, "shut_off", vcpus, null, list, null, null, null));
   }
 
   /**
@@ -320,9 +333,23 @@ public final class SimulatedHost implements AutoCloseable {
   public void defineVm(Scenario.Vm spec) {
     boolean deliver;
     SimulatedVm vm;
+    ScenarioResolver.VmPlan plan = ScenarioResolver.resolveVm(spec, cpus.count(), "defineVm");
+    if (plan.running()) {
+      lock.lock();
+      try {
+        if (vms.find(plan.name()) != null) {
+          throw new IllegalArgumentException("VM '" + plan.name() + "' is already defined");
+        }
+        deliver = reachable;
+      } finally {
+        lock.unlock();
+      }
+      deliver(deliver, List.of(new HypervisorEvent.VmStarting(plan.name())));
+    }
     lock.lock();
     try {
-      vm = vms.add(ScenarioResolver.resolveVm(spec, cpus.count(), "defineVm"));
+      integrateLocked();
+      vm = vms.add(plan);
       channels.add(vm);
       deliver = reachable;
     } finally {
@@ -364,7 +391,21 @@ public final class SimulatedHost implements AutoCloseable {
     boolean deliver;
     lock.lock();
     try {
-      vms.start(vms.require(vm));
+      SimulatedVm v = vms.require(vm);
+      if (v.running) {
+        throw new IllegalStateException("VM '" + vm + "' is already running");
+      }
+      deliver = reachable;
+    } finally {
+      lock.unlock();
+    }
+    deliver(deliver, List.of(new HypervisorEvent.VmStarting(vm)));
+    lock.lock();
+    try {
+      integrateLocked();
+      SimulatedVm v = vms.require(vm);
+      vms.start(v);
+      SimulatedLoads.reset(v);
       deliver = reachable;
       changed.signalAll();
     } finally {
@@ -384,6 +425,7 @@ public final class SimulatedHost implements AutoCloseable {
     lock.lock();
     try {
       SimulatedVm v = vms.require(vm);
+      integrateLocked();
       vms.stop(v);
       SimulatedChannels.vmStopped(v);
       deliver = reachable;
@@ -408,12 +450,98 @@ public final class SimulatedHost implements AutoCloseable {
       if (problem != null) {
         throw new IllegalArgumentException(problem);
       }
+      integrateLocked();
       vms.pin(vm, vcpu, pcpus);
       deliver = reachable;
     } finally {
       lock.unlock();
     }
     deliver(deliver, List.of(new HypervisorEvent.PinningChanged(vm)));
+  }
+
+  // ---- what the host measures of its VMs
+
+  /**
+   * vCPU {@code vcpu} of {@code vm} is busy {@code percent} % of the time at its pCPU's highest
+   * non-turbo frequency, from now on (busier at lower frequencies, see {@link SimulatedLoads}).
+   */
+  public void load(String vm, int vcpu, double percent) {
+    if (Double.isNaN(percent) || percent < 0 || percent > 100) {
+      throw new IllegalArgumentException(percent + " is not a busy share; use 0-100 %");
+    }
+    locked(
+        () -> {
+          SimulatedVm v = vms.require(vm);
+          if (vcpu < 0 || vcpu >= v.vcpus()) {
+            throw new IllegalArgumentException(
+                "vCPU " + vcpu + " does not exist (VM '" + vm + "' has " + v.vcpus() + ")");
+          }
+          integrateLocked();
+          v.load[vcpu] = percent;
+        });
+  }
+
+  /**
+   * The interface {@code mac} of {@code vm} receives {@code pps} packets per second from now on.
+   */
+  public void packetRate(String vm, MacAddress mac, long pps) {
+    if (pps < 0) {
+      throw new IllegalArgumentException(pps + " is not a rate; use packets per second >= 0");
+    }
+    locked(
+        () -> {
+          SimulatedInterface i = SimulatedVms.iface(vms.require(vm), mac);
+          integrateLocked();
+          i.rxPps = pps;
+        });
+  }
+
+  /** Adds an interface to {@code vm} (device null: the next vnetN). Fires {@code VmChanged}. */
+  public void plugInterface(String vm, MacAddress mac, String device) {
+    boolean deliver;
+    lock.lock();
+    try {
+      SimulatedVm v = vms.require(vm);
+      integrateLocked();
+      vms.plug(v, mac, device);
+      deliver = reachable;
+    } finally {
+      lock.unlock();
+    }
+    deliver(deliver, List.of(new HypervisorEvent.VmChanged(vm)));
+  }
+
+  /** Removes the interface {@code mac} of {@code vm} (a hot-unplug). Fires {@code VmChanged}. */
+  public void unplugInterface(String vm, MacAddress mac) {
+    boolean deliver;
+    lock.lock();
+    try {
+      SimulatedVm v = vms.require(vm);
+      integrateLocked();
+      v.interfaces.remove(SimulatedVms.iface(v, mac));
+      deliver = reachable;
+    } finally {
+      lock.unlock();
+    }
+    deliver(deliver, List.of(new HypervisorEvent.VmChanged(vm)));
+  }
+
+  /** Busy time of vCPU {@code vcpu} of {@code vm} since its QEMU started, in ns. */
+  public long vcpuTimeNanos(String vm, int vcpu) {
+    return locked(
+        () -> {
+          integrateLocked();
+          return (long) vms.require(vm).busyNanos[vcpu];
+        });
+  }
+
+  /** Packets received on the interface {@code mac} of {@code vm} since its QEMU started. */
+  public long rxPackets(String vm, MacAddress mac) {
+    return locked(
+        () -> {
+          integrateLocked();
+          return (long) SimulatedVms.iface(vms.require(vm), mac).rxPackets;
+        });
   }
 
   /** Who the host sees behind the VM's channels from the next attach on (pid <= 0: assigned). */
@@ -533,6 +661,36 @@ public final class SimulatedHost implements AutoCloseable {
     return whenReachable(vms::names);
   }
 
+  /** The counters of the named running VMs, as {@link SimulatedVmStatistics} reads them. */
+  Map<String, VmCounters> countersChecked(Collection<String> names) throws HypervisorException {
+    return whenReachable(
+        () -> {
+          // the counters are as of the instant they are stamped with (the clock may run on)
+          long now = clock.nanoTime();
+          loads.integrate(vms.all(), now);
+          Map<String, VmCounters> out = new HashMap<>();
+          for (String name : names) {
+            SimulatedVm v = vms.find(name);
+            if (v == null || !v.running) {
+              continue;
+            }
+            long[] times = new long[v.vcpus()];
+            for (int i = 0; i < times.length; i++) {
+              times[i] = (long) v.busyNanos[i];
+            }
+            List<InterfaceCounters> ifs = new ArrayList<>(v.interfaces.size());
+            for (SimulatedInterface i : v.interfaces) {
+              long packets = (long) i.rxPackets;
+              ifs.add(
+                  new InterfaceCounters(
+                      i.mac, i.device, packets, packets * SimulatedInterface.PACKET_BYTES));
+            }
+            out.put(name, new VmCounters(name, now, times, ifs));
+          }
+          return out;
+        });
+  }
+
   int hostCpuCountChecked() throws HypervisorException {
     return whenReachable(cpus::count);
   }
@@ -546,6 +704,7 @@ public final class SimulatedHost implements AutoCloseable {
       if (problem != null) {
         throw new HypervisorException(problem);
       }
+      integrateLocked();
       vms.pin(vm, vcpu, pcpus);
     } finally {
       lock.unlock();
@@ -586,6 +745,11 @@ public final class SimulatedHost implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Brings the measured counters up to now. Called holding the lock. */
+  private void integrateLocked() {
+    loads.integrate(vms.all(), clock.nanoTime());
   }
 
   private void clockAdvanced() {

@@ -3,6 +3,8 @@ package io.vmpower.hal.sim;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.PeerCredentials;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,6 +25,15 @@ final class SimulatedVm {
   /** Whether the definition names the channels (virtio.serial.port.poweragent.N). */
   final boolean xmlChannels;
 
+  // ---- what the host measures of it (see SimulatedLoads)
+  /** Busy % of each vCPU at the highest non-turbo frequency of its pCPU. */
+  final double[] load;
+
+  /** Busy time of each vCPU since QEMU started, in ns (a double: no rounding drift). */
+  final double[] busyNanos;
+
+  final List<SimulatedInterface> interfaces = new ArrayList<>();
+
   SimulatedVm(ScenarioResolver.VmPlan plan, Path channelDir) {
     this.name = plan.name();
     this.pinning = new CpuSet[plan.vcpus()];
@@ -37,6 +48,8 @@ final class SimulatedVm {
     this.pid = plan.peerPid();
     this.pidFixed = plan.peerPid() > 0;
     this.xmlChannels = plan.xmlChannels();
+    this.load = plan.load().clone();
+    this.busyNanos = new double[plan.vcpus()];
   }
 
   int vcpus() {

@@ -1,11 +1,14 @@
 package io.vmpower.hal.sim;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.MacAddress;
 import io.vmpower.core.hal.PeerCredentials;
 import io.vmpower.core.hal.VmInfo;
+import io.vmpower.core.hal.VmInterface;
 import io.vmpower.core.hal.VmState;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,7 @@ final class SimulatedVms {
   private final Path channelDir;
   private final Map<String, SimulatedVm> vms = new LinkedHashMap<>();
   private long nextPid = FIRST_PID;
+  private int nextDevice;
 
   SimulatedVms(SimulatedCpus cpus, Path channelDir) {
     this.cpus = cpus;
@@ -38,7 +42,19 @@ final class SimulatedVms {
     if (vms.containsKey(plan.name())) {
       throw new IllegalArgumentException("VM '" + plan.name() + "' is already defined");
     }
+    for (ScenarioResolver.InterfacePlan i : plan.interfaces()) {
+      String owner = ownerOf(i.mac());
+      if (owner != null) {
+        throw new IllegalArgumentException(
+            "MAC " + i.mac() + " is already used by VM '" + owner + "'");
+      }
+    }
     SimulatedVm vm = new SimulatedVm(plan, channelDir);
+    for (ScenarioResolver.InterfacePlan i : plan.interfaces()) {
+      vm.interfaces.add(
+          new SimulatedInterface(
+              i.mac(), i.device() == null ? "vnet" + nextDevice++ : i.device(), i.rxPps()));
+    }
     vm.running = plan.running();
     if (vm.running) {
       assignPid(vm);
@@ -62,6 +78,47 @@ final class SimulatedVms {
 
   List<String> names() {
     return List.copyOf(vms.keySet());
+  }
+
+  Collection<SimulatedVm> all() {
+    return vms.values();
+  }
+
+  /** The VM that has an interface with {@code mac}, or null. */
+  String ownerOf(MacAddress mac) {
+    for (SimulatedVm v : vms.values()) {
+      for (SimulatedInterface i : v.interfaces) {
+        if (i.mac.equals(mac)) {
+          return v.name;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** A new interface for {@code vm} (a hot-plug); {@code device} null: the next vnetN. */
+  SimulatedInterface plug(SimulatedVm vm, MacAddress mac, String device) {
+    String owner = ownerOf(mac);
+    if (owner != null) {
+      throw new IllegalArgumentException("MAC " + mac + " is already used by VM '" + owner + "'");
+    }
+    if (!mac.isUnicast()) {
+      throw new IllegalArgumentException(mac + " is not a NIC's address");
+    }
+    SimulatedInterface i =
+        new SimulatedInterface(mac, device == null ? "vnet" + nextDevice++ : device, 0);
+    vm.interfaces.add(i);
+    return i;
+  }
+
+  /** The interface of {@code vm} with {@code mac}, or IllegalArgumentException. */
+  static SimulatedInterface iface(SimulatedVm vm, MacAddress mac) {
+    for (SimulatedInterface i : vm.interfaces) {
+      if (i.mac.equals(mac)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("VM '" + vm.name + "' has no interface with MAC " + mac);
   }
 
   /** The VM, or null. */
@@ -163,7 +220,11 @@ final class SimulatedVms {
     for (CpuSet p : vm.pinning) {
       pinning.add(p == null ? cpus.all() : p);
     }
-    return new VmInfo(vm.name, state(vm), vm.vcpus(), pinning);
+    List<VmInterface> ifs = new ArrayList<>(vm.interfaces.size());
+    for (SimulatedInterface i : vm.interfaces) {
+      ifs.add(new VmInterface(i.mac, vm.running ? i.device : ""));
+    }
+    return new VmInfo(vm.name, state(vm), vm.vcpus(), pinning, ifs);
   }
 
   private void assignPid(SimulatedVm vm) {

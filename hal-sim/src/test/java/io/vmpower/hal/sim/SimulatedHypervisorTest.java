@@ -14,6 +14,7 @@ import io.vmpower.core.hal.HypervisorEvent.ConnectionRestored;
 import io.vmpower.core.hal.HypervisorEvent.PinningChanged;
 import io.vmpower.core.hal.HypervisorEvent.VmChanged;
 import io.vmpower.core.hal.HypervisorEvent.VmStarted;
+import io.vmpower.core.hal.HypervisorEvent.VmStarting;
 import io.vmpower.core.hal.HypervisorEvent.VmStopped;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmInfo;
@@ -104,10 +105,11 @@ class SimulatedHypervisorTest {
     assertEquals(VmState.SHUT_OFF, host.vmState("vm1"));
     host.startVm("vm3");
     assertEquals(new VmStarted("vm3"), last());
+    assertEquals(new VmStarting("vm3"), events.get(events.size() - 2));
     host.defineVm("vm4", 1, 0);
     assertEquals(new VmChanged("vm4"), last());
     assertEquals(VmState.SHUT_OFF, host.vmState("vm4"));
-    assertEquals(4, events.size());
+    assertEquals(5, events.size());
     assertEquals(
         "vCPU 2 does not exist (VM 'vm1' has 2 vCPUs)",
         assertThrows(IllegalArgumentException.class, () -> host.repin("vm1", 2, CpuSet.of(0)))
@@ -135,7 +137,8 @@ class SimulatedHypervisorTest {
     assertEquals(Optional.of(DomainChannels.NONE), hv.powerChannels("vm3"), "vm3 has none");
     assertEquals(Optional.empty(), hv.powerChannels("vm9"));
     host.defineVm(
-        new Scenario.Vm("vm5", "shut_off", 1, null, List.of(0, 1), null, null, null, false));
+        new Scenario.Vm(
+            "vm5", "shut_off", 1, null, List.of(0, 1), null, null, null, false, null, null));
     assertEquals(
         Optional.of(DomainChannels.NONE),
         hv.powerChannels("vm5"),
@@ -167,10 +170,25 @@ class SimulatedHypervisorTest {
   @Test
   void definingARunningVmStartsIt() {
     host.defineVm(
-        new Scenario.Vm(
-            "vm5", "running", 2, List.of("0", "1"), List.of(0), null, null, null, null));
-    assertEquals(List.of(new VmChanged("vm5"), new VmStarted("vm5")), events);
+        new Scenario.Vm("vm5", "running", 2, List.of("0", "1"), List.of(0), null, null, null));
+    assertEquals(
+        List.of(new VmStarting("vm5"), new VmChanged("vm5"), new VmStarted("vm5")), events);
     assertEquals(CpuSet.of(1), host.pinning("vm5", 1));
+  }
+
+  @Test
+  void aStartIsAnnouncedBeforeTheVmRunsAndWaitedFor() {
+    List<VmState> seenAtAnnouncement = new CopyOnWriteArrayList<>();
+    hv.addListener(
+        e -> {
+          if (e instanceof VmStarting s) {
+            seenAtAnnouncement.add(host.vmState(s.vm()));
+          }
+        });
+    host.startVm("vm3");
+    // startVm waited for the announcement's listeners, which saw the VM still shut off
+    assertEquals(List.of(VmState.SHUT_OFF), seenAtAnnouncement);
+    assertEquals(VmState.RUNNING, host.vmState("vm3"));
   }
 
   @Test

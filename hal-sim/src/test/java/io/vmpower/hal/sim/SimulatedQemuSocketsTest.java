@@ -150,7 +150,7 @@ class SimulatedQemuSocketsTest {
 
   @Test
   void aVmDefinedRunningGetsSockets() throws IOException {
-    host.defineVm(new Scenario.Vm("vm9", "running", 1, null, List.of(4), null, null, null, null));
+    host.defineVm(new Scenario.Vm("vm9", "running", 1, null, List.of(4), null, null, null));
     assertTrue(isSocket(dir.resolve("vm9.4")));
     assertTrue(isSocket(sockets.guestSocket("vm9", 4)));
   }

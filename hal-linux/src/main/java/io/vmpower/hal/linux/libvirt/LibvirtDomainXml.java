@@ -1,6 +1,8 @@
 package io.vmpower.hal.linux.libvirt;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.MacAddress;
+import io.vmpower.core.hal.VmInterface;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,19 +11,23 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * The vCPU facts of a libvirt domain XML: how many vCPUs it boots with ({@code <vcpu current='N'>}
- * or the element's text), its default placement ({@code <vcpu cpuset='...'>}) and its persistent
- * pinning ({@code <cputune><vcpupin vcpu='0' cpuset='2'/>}).
+ * The vCPU and network facts of a libvirt domain XML: how many vCPUs it boots with ({@code <vcpu
+ * current='N'>} or the element's text), its default placement ({@code <vcpu cpuset='...'>}), its
+ * persistent pinning ({@code <cputune><vcpupin vcpu='0' cpuset='2'/>}) and its interfaces ({@code
+ * <devices><interface><mac address='...'/><target dev='vnet0'/>}: the device only while it runs).
  */
 final class LibvirtDomainXml {
   private final int vcpuCount;
   private final CpuSet placement;
   private final Map<Integer, CpuSet> pins;
+  private final List<VmInterface> interfaces;
 
-  private LibvirtDomainXml(int vcpuCount, CpuSet placement, Map<Integer, CpuSet> pins) {
+  private LibvirtDomainXml(
+      int vcpuCount, CpuSet placement, Map<Integer, CpuSet> pins, List<VmInterface> interfaces) {
     this.vcpuCount = vcpuCount;
     this.placement = placement;
     this.pins = pins;
+    this.interfaces = interfaces;
   }
 
   /**
@@ -50,7 +56,39 @@ final class LibvirtDomainXml {
         }
       }
     }
-    return new LibvirtDomainXml(current, placement, pins);
+    return new LibvirtDomainXml(
+        current, placement, pins, interfaces(LibvirtXml.child(domain, "devices")));
+  }
+
+  /** Every {@code <interface>} with a MAC; one without a usable MAC is left out. */
+  private static List<VmInterface> interfaces(Element devices) {
+    List<VmInterface> out = new ArrayList<>();
+    if (devices == null) {
+      return out;
+    }
+    for (Node n = devices.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (!LibvirtXml.isElement(n, "interface")) {
+        continue;
+      }
+      Element mac = LibvirtXml.child((Element) n, "mac");
+      if (mac == null) {
+        continue;
+      }
+      MacAddress address;
+      try {
+        address = MacAddress.parse(mac.getAttribute("address"));
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      Element target = LibvirtXml.child((Element) n, "target");
+      out.add(new VmInterface(address, target == null ? "" : target.getAttribute("dev")));
+    }
+    return out;
+  }
+
+  /** The domain's interfaces: MAC, and the host device while it runs (else empty). */
+  List<VmInterface> interfaces() {
+    return interfaces;
   }
 
   /** The vCPUs the domain boots with. */

@@ -4,6 +4,7 @@ import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmInfo;
+import io.vmpower.core.hal.VmInterface;
 import io.vmpower.core.hal.VmState;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +180,8 @@ final class LibvirtDomains {
     try {
       LibvirtDomainXml xml = LibvirtDomainXml.parse(domain.getXMLDesc(0));
       CpuSet host = CpuSet.range(0, hostCpus(connect) - 1);
-      return new VmInfo(name, state(info.state), xml.vcpuCount(), xml.pinning(host));
+      return new VmInfo(
+          name, state(info.state), xml.vcpuCount(), xml.pinning(host), xml.interfaces());
     } catch (IllegalArgumentException e) {
       throw new HypervisorException(
           "cannot read the vCPUs of VM '" + name + "' from its XML: " + e.getMessage(), e);
@@ -201,7 +203,15 @@ final class LibvirtDomains {
               + name
               + "'");
     }
-    return new VmInfo(name, state(info.state), info.nrVirtCpu, maps.subList(0, info.nrVirtCpu));
+    List<VmInterface> interfaces;
+    try {
+      interfaces = LibvirtDomainXml.parse(domain.getXMLDesc(0)).interfaces();
+    } catch (IllegalArgumentException e) {
+      throw new HypervisorException(
+          "cannot read the interfaces of VM '" + name + "' from its XML: " + e.getMessage(), e);
+    }
+    return new VmInfo(
+        name, state(info.state), info.nrVirtCpu, maps.subList(0, info.nrVirtCpu), interfaces);
   }
 
   /** The domain, or null when libvirt has none of that name. */

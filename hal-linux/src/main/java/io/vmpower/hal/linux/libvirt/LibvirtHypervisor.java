@@ -14,7 +14,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import org.libvirt.Connect;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.slf4j.Logger;
@@ -40,6 +39,7 @@ public final class LibvirtHypervisor implements Hypervisor {
   private final LibvirtConnectionKeeper keeper;
   private final LibvirtDomains domains;
   private volatile Thread dispatchThread;
+  private volatile LibvirtVmStatistics statistics;
   private boolean closed;
 
   /** Connects to {@code uri}, e.g. {@code qemu:///system}, with the default back-off. */
@@ -163,12 +163,23 @@ public final class LibvirtHypervisor implements Hypervisor {
     log.info("closed the libvirt connection to {}", uri);
   }
 
-  @FunctionalInterface
-  private interface LibvirtCall<T> {
-    T apply(Connect connect) throws LibvirtException, HypervisorException;
+  /**
+   * What libvirt measures of the VMs (vCPU time, interface counters), over this object's
+   * connection; the same instance on every call.
+   */
+  public synchronized LibvirtVmStatistics statistics() {
+    if (statistics == null) {
+      statistics = new LibvirtVmStatistics(this);
+    }
+    return statistics;
   }
 
-  private <T> T call(String what, LibvirtCall<T> call) throws HypervisorException {
+  @FunctionalInterface
+  interface LibvirtCall<T> {
+    T apply(LibvirtConnect connect) throws LibvirtException, HypervisorException;
+  }
+
+  <T> T call(String what, LibvirtCall<T> call) throws HypervisorException {
     LibvirtSession session = keeper.session();
     try {
       return call.apply(session.connect());
@@ -178,6 +189,10 @@ public final class LibvirtHypervisor implements Hypervisor {
   }
 
   private void fire(HypervisorEvent event) {
+    LibvirtVmStatistics stats = statistics;
+    if (stats != null) {
+      stats.forget(event);
+    }
     try {
       dispatcher.execute(() -> deliver(event));
     } catch (RejectedExecutionException e) {

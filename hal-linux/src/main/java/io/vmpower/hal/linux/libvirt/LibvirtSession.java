@@ -67,7 +67,7 @@ final class LibvirtSession {
     return session;
   }
 
-  Connect connect() {
+  LibvirtConnect connect() {
     return connect;
   }
 

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.MacAddress;
+import io.vmpower.core.hal.VmInterface;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +42,24 @@ class LibvirtDomainXmlTest {
                 + "<vcpus><vcpu id='0' enabled='yes'/><vcpu id='1' enabled='yes'/></vcpus>"
                 + "<x:cputune><x:vcpupin vcpu='0' cpuset='5'/></x:cputune></domain>");
     assertEquals(List.of(HOST, HOST), xml.pinning(HOST));
+  }
+
+  @Test
+  void readsEachInterfaceMacAndItsDeviceAndSkipsOnesWithoutAUsableMac() {
+    LibvirtDomainXml xml =
+        LibvirtDomainXml.parse(
+            "<domain><vcpu>1</vcpu><devices>"
+                + "<interface type='network'><mac address='52:54:00:AA:00:01'/>"
+                + "<target dev='vnet4'/></interface>"
+                + "<interface type='bridge'><mac address='52:54:00:aa:00:02'/></interface>"
+                + "<interface type='user'><mac address='nonsense'/></interface>"
+                + "<interface type='user'/>"
+                + "<disk type='file'/></devices></domain>");
+    assertEquals(
+        List.of(
+            new VmInterface(MacAddress.parse("52:54:00:aa:00:01"), "vnet4"),
+            new VmInterface(MacAddress.parse("52:54:00:aa:00:02"), "")),
+        xml.interfaces());
   }
 
   @Test

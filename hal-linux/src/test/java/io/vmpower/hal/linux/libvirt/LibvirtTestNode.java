@@ -127,6 +127,15 @@ final class LibvirtTestNode {
       return this;
     }
 
+    /**
+     * An ethernet interface with this MAC (the test driver names its device testnetN while the
+     * domain runs).
+     */
+    Vm iface(String mac) {
+      device("<interface type='ethernet'><mac address='" + mac + "'/></interface>");
+      return this;
+    }
+
     /** RUNNING (the test driver's default), PAUSED, SHUT_OFF or CRASHED. */
     Vm state(VmState value) {
       state = value;
