@@ -6,11 +6,12 @@ import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.ServiceNotifier;
+import io.vmpower.core.hal.VmStatistics;
 
 /**
- * Binds every HAL interface to the fakes of this package, with the real clock (so that a started
- * monitor's back-off runs by itself), for tests that assemble the host with Guice as the launcher
- * does.
+ * Binds every HAL interface to the fakes of this package (VM statistics that read nothing until
+ * told), with the real clock (so that a started monitor's back-off runs by itself), for tests that
+ * assemble the host with Guice as the launcher does.
  */
 public final class FakeHalModule extends AbstractModule {
   private final FakeHypervisor hypervisor;
@@ -36,5 +37,6 @@ public final class FakeHalModule extends AbstractModule {
     bind(CpuFrequencies.class).toInstance(cpus);
     bind(ServiceNotifier.class).toInstance(notifier);
     bind(Clock.class).toInstance(Clock.SYSTEM);
+    bind(VmStatistics.class).toInstance(new FakeVmStatistics(Clock.SYSTEM));
   }
 }
