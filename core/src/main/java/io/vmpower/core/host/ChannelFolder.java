@@ -1,6 +1,6 @@
 package io.vmpower.core.host;
 
-import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.host.Views.ChannelResult;
 import io.vmpower.core.vm.ChannelName;
@@ -22,21 +22,21 @@ import java.util.TreeMap;
 @Singleton
 public final class ChannelFolder {
   private final ChannelTransport transport;
-  private final HostConfig config;
+  private final ChannelRules rules;
   private final VmRegistry registry;
 
   /** What a scan found: the VM's sockets by channel number, and the entries it skipped, and why. */
   public record Scan(SortedMap<Integer, Path> sockets, List<ChannelResult> skipped) {}
 
   @Inject
-  public ChannelFolder(ChannelTransport transport, HostConfig config, VmRegistry registry) {
+  public ChannelFolder(ChannelTransport transport, ChannelRules rules, VmRegistry registry) {
     this.transport = transport;
-    this.config = config;
+    this.rules = rules;
     this.registry = registry;
   }
 
   public Path path() {
-    return config.channelDir();
+    return rules.current().folder();
   }
 
   /**
@@ -47,7 +47,8 @@ public final class ChannelFolder {
   public Scan scan(String vm) throws CommandException {
     SortedMap<Integer, Path> sockets = new TreeMap<>();
     List<ChannelResult> skipped = new ArrayList<>();
-    for (Path p : list()) {
+    ChannelRules.Rules now = rules.current();
+    for (Path p : list(now.folder())) {
       String file = p.getFileName().toString();
       if (!ChannelName.startsWithVm(vm, file)) {
         continue;
@@ -61,16 +62,13 @@ public final class ChannelFolder {
         }
         continue;
       }
-      if (n.getAsInt() >= config.maxChannelsPerVm()) {
+      if (n.getAsInt() >= now.maxPerVm()) {
         skipped.add(
             new ChannelResult(
                 n.getAsInt(),
                 p,
                 false,
-                "skipped '"
-                    + file
-                    + "': channel numbers run 0-"
-                    + (config.maxChannelsPerVm() - 1)));
+                "skipped '" + file + "': channel numbers run 0-" + (now.maxPerVm() - 1)));
         continue;
       }
       sockets.put(n.getAsInt(), p);
@@ -90,12 +88,11 @@ public final class ChannelFolder {
     }
   }
 
-  private List<Path> list() throws CommandException {
+  private List<Path> list(Path dir) throws CommandException {
     try {
-      return transport.list(config.channelDir());
+      return transport.list(dir);
     } catch (IOException e) {
-      throw new CommandException(
-          "cannot read the channel folder " + config.channelDir() + ": " + e.getMessage());
+      throw new CommandException("cannot read the channel folder " + dir + ": " + e.getMessage());
     }
   }
 

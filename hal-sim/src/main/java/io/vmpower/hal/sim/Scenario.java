@@ -40,6 +40,9 @@ import java.util.List;
  *     peerUid: 64055          # optional: uid seen behind its channels (default 64055, libvirt-qemu)
  *     peerGid: 64055          # optional: gid likewise (default 64055)
  *     peerPid: 4242           # optional: pid seen; default a new number at each start
+ *     xmlChannels: true       # optional: whether the VM's definition names its channels as
+ *                             #   virtio.serial.port.poweragent.N ports (default true); false: its
+ *                             #   sockets only follow the {vm}.{n} convention of the folder
  *     load: [50, 10]          # optional: busy % of each vCPU at the highest non-turbo frequency
  *                             #   (one entry: every vCPU; default 0); slower CPUs make it busier
  *     interfaces:             # optional: network interfaces
@@ -130,6 +133,7 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
       Long peerUid,
       Long peerGid,
       Long peerPid,
+      Boolean xmlChannels,
       List<Double> load,
       List<Interface> interfaces) {
     public Vm {
@@ -149,7 +153,7 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
         Long peerUid,
         Long peerGid,
         Long peerPid) {
-      this(name, state, vcpus, pinning, channels, peerUid, peerGid, peerPid, null, null);
+      this(name, state, vcpus, pinning, channels, peerUid, peerGid, peerPid, null, null, null);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.vmpower.hal.sim;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannel;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.InterfaceCounters;
@@ -35,16 +37,17 @@ import java.util.function.Supplier;
  * SimulatedVms}, {@link SimulatedChannels}).
  *
  * <p>The "driver" methods do what the real world does by itself ({@link #repin}, {@link #startVm},
- * {@link #stopVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, {@link #load}, {@link
- * #packetRate}, ...) and produce the same events a real backend would. A start is announced first
- * ({@code VmStarting}, waited for), which libvirt cannot do by itself. What the host measures of
- * its VMs (vCPU busy time, packets received) is integrated over the clock ({@link SimulatedLoads})
- * and read through {@link SimulatedVmStatistics}. Hypervisor events go to listeners on a dedicated
- * daemon thread, in order; a driver method returns once its events have been delivered (except when
- * called from a listener), so tests need not wait. Events caused through {@link
- * SimulatedHypervisor#pin} are not waited for: use {@link #awaitEvents()}. While the hypervisor is
- * unreachable ({@link #hypervisorUnreachable}) VM events are lost, as with a broken libvirt
- * connection; {@link HypervisorEvent.ConnectionRestored} tells listeners to re-read everything.
+ * {@link #stopVm}, {@link #undefineVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, {@link
+ * #load}, {@link #packetRate}, ...) and produce the same events a real backend would. A start is
+ * announced first ({@code VmStarting}, waited for), which libvirt cannot do by itself. What the
+ * host measures of its VMs (vCPU busy time, packets received) is integrated over the clock ({@link
+ * SimulatedLoads}) and read through {@link SimulatedVmStatistics}. Hypervisor events go to
+ * listeners on a dedicated daemon thread, in order; a driver method returns once its events have
+ * been delivered (except when called from a listener), so tests need not wait. Events caused
+ * through {@link SimulatedHypervisor#pin} are not waited for: use {@link #awaitEvents()}. While the
+ * hypervisor is unreachable ({@link #hypervisorUnreachable}) VM events are lost, as with a broken
+ * libvirt connection; {@link HypervisorEvent.ConnectionRestored} tells listeners to re-read
+ * everything.
  *
  * <p>Thread-safe: one lock guards all state; listeners are called without it.
  */
@@ -362,6 +365,25 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   /**
+   * Removes a shut-off VM's definition, as {@code virsh undefine} does. Fires {@code VmChanged}.
+   *
+   * @throws IllegalStateException when the VM runs
+   */
+  public void undefineVm(String vm) {
+    boolean deliver;
+    lock.lock();
+    try {
+      SimulatedVm v = vms.require(vm);
+      vms.remove(v);
+      channels.remove(v);
+      deliver = reachable;
+    } finally {
+      lock.unlock();
+    }
+    deliver(deliver, List.of(new HypervisorEvent.VmChanged(vm)));
+  }
+
+  /**
    * Starts a shut-off VM: its channels can be attached again ({@code onAttachable} for each). Fires
    * {@code VmStarted}.
    */
@@ -611,6 +633,28 @@ public final class SimulatedHost implements AutoCloseable {
 
   Optional<VmInfo> vmInfo(String name) throws HypervisorException {
     return whenReachable(() -> Optional.ofNullable(vms.find(name)).map(vms::info));
+  }
+
+  /**
+   * The power channels the VM's definition names: each channel N at {@code {channelDir}/{vm}.{n}},
+   * unless the scenario says its definition names none ({@code xmlChannels: false}).
+   */
+  Optional<DomainChannels> powerChannels(String name) throws HypervisorException {
+    return whenReachable(
+        () -> {
+          SimulatedVm vm = vms.find(name);
+          if (vm == null) {
+            return Optional.empty();
+          }
+          if (!vm.xmlChannels) {
+            return Optional.of(DomainChannels.NONE);
+          }
+          List<DomainChannel> list = new ArrayList<>();
+          for (SimulatedChannel ch : vm.channels.values()) {
+            list.add(new DomainChannel(ch.number, ch.path));
+          }
+          return Optional.of(new DomainChannels(list, List.of()));
+        });
   }
 
   List<String> vmNamesChecked() throws HypervisorException {
