@@ -56,3 +56,9 @@ Feature: Operators read the host's energy counters
     And the metric "vmpower_package_energy_joules_total{package=\"0\"}" is 72.591715
     And the metric "vmpower_energy_attribution_failures_total" is 0
     And the metric "vmpower_unattributed_energy_joules_total{package=\"0\"}" is absent
+    Given the host serves its control socket to group "vmpower" (gid 995)
+    When I run "show_energy" through the control socket with --json
+    Then the output matches, <n> standing for any number:
+      """
+      {"schema":1,"energy":{"source":"simulated energy model (1 package(s))","zones":[{"id":"sim-rapl:0","name":"package-0","kind":"package","package_id":0,"joules":72.591715,"problem":null}],"vms":[{"vm":"vm1","joules":44.642293},{"vm":"vm2","joules":27.949422}],"unattributed":[],"attribution":{"running":true,"busy_times":"simulated (vCPU load and packet rates over the simulated clock)","samples":<n>,"failures":0,"problem":null}}}
+      """

@@ -238,11 +238,14 @@ public final class EnergySampler implements AutoCloseable {
     List<EnergyReport.VmEnergy> vms = new ArrayList<>();
     t.vmJoules().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> vms.add(new EnergyReport.VmEnergy(e.getKey(), e.getValue())));
+        .forEach(e -> vms.add(new EnergyReport.VmEnergy(e.getKey(), microjoules(e.getValue()))));
     List<EnergyReport.PackageEnergy> unattributed = new ArrayList<>();
     t.unattributedJoules().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
-        .forEach(e -> unattributed.add(new EnergyReport.PackageEnergy(e.getKey(), e.getValue())));
+        .forEach(
+            e ->
+                unattributed.add(
+                    new EnergyReport.PackageEnergy(e.getKey(), microjoules(e.getValue()))));
     Status s = status();
     return new EnergyReport(
         meter.description(),
@@ -251,6 +254,11 @@ public final class EnergySampler implements AutoCloseable {
         unattributed,
         new EnergyReport.Attribution(
             running(), statistics.description(), s.samples(), s.failures(), s.problem()));
+  }
+
+  /** Joules to the microjoule, the counters' unit: what a view shows. */
+  private static double microjoules(double joules) {
+    return Math.round(joules * 1e6) / 1e6;
   }
 
   @Override
