@@ -25,7 +25,7 @@ Feature: Operators read the host's energy counters
     And the metric "vmpower_energy_zone_readable{zone=\"sim-rapl:0\",name=\"package-0\"}" is 1
     And the metric "vmpower_unattributed_energy_joules_total{package=\"0\"}" is 148.713518
 
-  Scenario: show_energy splits the package among the VMs by frequency-weighted busy time
+  Scenario: show_energy splits the package among the VMs by frequency-weighted busy time (as the README shows it)
     Each VM's joules are the package's times its vCPUs' busy seconds weighted by the relative
     power of the frequency their pCPUs ran at, w(f) = s + (1 - s) * (f / 2.6 GHz)^3 with
     s = 0.74 / 3.5. In 10 s: vm1's vCPU 0 is busy 4 s at 2.6 GHz (w = 1); vm2's vCPU 0 runs at
