@@ -4,6 +4,7 @@ import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.Clock;
 import io.vmpower.core.hal.Hypervisor;
+import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmCounters;
 import io.vmpower.core.hal.VmInfo;
@@ -12,7 +13,6 @@ import io.vmpower.core.power.PowerManager;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +57,11 @@ public final class EnergySampler implements AutoCloseable {
   private final EnergyAttribution attribution;
   private ScheduledExecutorService timer;
   private long startNanos;
+
+  // the running VMs' pinning, kept between samples (sampler's thread), and what events made stale
+  private final Map<String, VmInfo> known = new java.util.HashMap<>();
+  private final java.util.Set<String> stale = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean allStale = true;
 
   // written on the sampler's thread only; read by views
   private volatile long samples;
@@ -104,6 +109,7 @@ public final class EnergySampler implements AutoCloseable {
         return;
       }
       power.trackWeights();
+      hypervisor.addListener(this::changed);
       startNanos = clock.nanoTime();
       timer =
           Executors.newSingleThreadScheduledExecutor(
@@ -184,21 +190,42 @@ public final class EnergySampler implements AutoCloseable {
     }
   }
 
-  /** Every vCPU of the VMs that run, with its busy time and pinning. */
+  /**
+   * Every vCPU of the VMs that run, with its busy time and pinning. The VMs' pinning is kept from
+   * one sample to the next and looked up again only for a VM the hypervisor has announced a change
+   * of (started, stopped, changed, re-pinned) or that is new, and for all after the connection came
+   * back, so that a sample costs one listing and one statistics call, not a lookup per VM.
+   */
   private List<EnergyAttribution.Vcpu> runningVcpus() throws HypervisorException {
-    Map<String, VmInfo> running = new LinkedHashMap<>();
-    for (String name : hypervisor.vmNames()) {
-      Optional<VmInfo> info = hypervisor.lookup(name);
-      if (info.isPresent() && info.get().active()) {
-        running.put(name, info.get());
+    if (allStale) {
+      allStale = false;
+      known.clear();
+    }
+    List<String> names = hypervisor.vmNames();
+    known.keySet().retainAll(new java.util.HashSet<>(names));
+    for (String name : names) {
+      if (stale.remove(name) || !known.containsKey(name)) {
+        Optional<VmInfo> info = hypervisor.lookup(name);
+        if (info.isPresent()) {
+          known.put(name, info.get());
+        } else {
+          known.remove(name);
+        }
       }
     }
+    List<String> running = new ArrayList<>();
+    known.forEach(
+        (name, info) -> {
+          if (info.active()) {
+            running.add(name);
+          }
+        });
     List<EnergyAttribution.Vcpu> out = new ArrayList<>();
     if (running.isEmpty()) {
       return out;
     }
-    for (VmCounters c : statistics.read(running.keySet()).values()) {
-      VmInfo info = running.get(c.vm());
+    for (VmCounters c : statistics.read(running).values()) {
+      VmInfo info = known.get(c.vm());
       if (info == null) {
         continue;
       }
@@ -209,6 +236,23 @@ public final class EnergySampler implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Marks what a hypervisor event changed, for the next sample. On the backend's thread. */
+  private void changed(HypervisorEvent e) {
+    if (e instanceof HypervisorEvent.VmStarting x) {
+      stale.add(x.vm());
+    } else if (e instanceof HypervisorEvent.VmStarted x) {
+      stale.add(x.vm());
+    } else if (e instanceof HypervisorEvent.VmStopped x) {
+      stale.add(x.vm());
+    } else if (e instanceof HypervisorEvent.VmChanged x) {
+      stale.add(x.vm());
+    } else if (e instanceof HypervisorEvent.PinningChanged x) {
+      stale.add(x.vm());
+    } else {
+      allStale = true; // the connection was lost or came back: anything may have changed
+    }
   }
 
   /**

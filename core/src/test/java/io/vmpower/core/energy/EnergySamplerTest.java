@@ -99,6 +99,37 @@ class EnergySamplerTest {
   }
 
   @Test
+  void aSlowerPcpuWeighsLessAndARepinIsFollowed() {
+    power.scale(1, io.vmpower.core.power.ScaleOp.MIN); // vm2's pCPU to 1.2 GHz
+    stats.load("vm1", 0, 100);
+    stats.load("vm2", 0, 100);
+    sampler.start();
+    clock.advance(Duration.ofSeconds(10));
+    counters.raw[0] += 10_000_000L;
+    sampler.sampleNow();
+    double s = 0.74 / 3.5;
+    double r = 1_200_000.0 / 2_600_000.0;
+    double slow = s + (1 - s) * r * r * r; // w(1.2 GHz), 2.6 GHz being the nominal
+    assertEquals(10 / (1 + slow), sampler.attribution().totals().vmJoules().get("vm1"), 1e-9);
+    assertEquals(
+        10 * slow / (1 + slow), sampler.attribution().totals().vmJoules().get("vm2"), 1e-9);
+
+    hypervisor.repin("vm2", 0, io.vmpower.core.cpu.CpuSet.of(0)); // now beside vm1 at 2.6 GHz
+    clock.advance(Duration.ofSeconds(10));
+    counters.raw[0] += 10_000_000L;
+    sampler.sampleNow();
+    assertEquals(10 / (1 + slow) + 5, sampler.attribution().totals().vmJoules().get("vm1"), 1e-9);
+    assertEquals(
+        10 * slow / (1 + slow) + 5, sampler.attribution().totals().vmJoules().get("vm2"), 1e-9);
+
+    hypervisor.stop("vm2"); // stopped: no longer read
+    clock.advance(Duration.ofSeconds(10));
+    counters.raw[0] += 10_000_000L;
+    sampler.sampleNow();
+    assertEquals(10 / (1 + slow) + 15, sampler.attribution().totals().vmJoules().get("vm1"), 1e-9);
+  }
+
+  @Test
   void energyWhileNoVmIsBusyIsUnattributed() {
     sampler.start();
     clock.advance(Duration.ofSeconds(10));
