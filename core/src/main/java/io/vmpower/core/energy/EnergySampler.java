@@ -62,6 +62,7 @@ public final class EnergySampler implements AutoCloseable {
   private final Map<String, VmInfo> known = new java.util.HashMap<>();
   private final java.util.Set<String> stale = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean allStale = true;
+  private boolean listening;
 
   // written on the sampler's thread only; read by views
   private volatile long samples;
@@ -109,7 +110,10 @@ public final class EnergySampler implements AutoCloseable {
         return;
       }
       power.trackWeights();
-      hypervisor.addListener(this::changed);
+      if (!listening) {
+        hypervisor.addListener(this::changed);
+        listening = true;
+      }
       startNanos = clock.nanoTime();
       timer =
           Executors.newSingleThreadScheduledExecutor(
@@ -153,6 +157,8 @@ public final class EnergySampler implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
       log.warn("energy sample did not complete: {}", e.toString());
+    } catch (java.util.concurrent.CancellationException e) {
+      // the sampler closed meanwhile: the last sample stands
     }
   }
 
@@ -171,6 +177,7 @@ public final class EnergySampler implements AutoCloseable {
     try {
       vcpus = runningVcpus();
     } catch (HypervisorException | RuntimeException e) {
+      allStale = true; // a lookup may have failed half-way: look every VM up again next time
       failures++;
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       if (problem == null) {
