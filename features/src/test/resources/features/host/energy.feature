@@ -62,3 +62,35 @@ Feature: Operators read the host's energy counters
       """
       {"schema":1,"energy":{"source":"simulated energy model (1 package(s))","zones":[{"id":"sim-rapl:0","name":"package-0","kind":"package","package_id":0,"joules":72.591715,"problem":null}],"vms":[{"vm":"vm1","joules":44.642293},{"vm":"vm2","joules":27.949422}],"unattributed":[],"attribution":{"running":true,"busy_times":"simulated (vCPU load and packet rates over the simulated clock)","samples":<n>,"failures":0,"problem":null}}}
       """
+
+  Scenario: While the VMs cannot be read, their energy waits and is attributed once they can
+    In 10 s the package draws 7 idle CPUs at 0.74 W and pCPU 2 half busy at 2.6 GHz:
+    10 * (7 * 0.74 + 0.5 * 0.74 + 0.5 * 3.5) = 73 J, all of it vm1's once it can be read.
+    Given the simulated host of the default scenario with its metrics endpoint
+    And vCPU 0 of vm1 is 50 % busy
+    When the simulated hypervisor becomes unreachable
+    And the simulated clock advances 10 seconds
+    And I run "show_energy" on the host
+    Then the command succeeds
+    And the output matches, <n> standing for any number:
+      """
+      Energy counters: simulated energy model (1 package(s))
+      ZONE               NAME             KIND                JOULES
+      sim-rapl:0         package-0        package             73.000
+      VM                                                      JOULES
+      (nothing attributed yet)
+      Attribution failing: simulated hypervisor unreachable (<n> of <n> samples failed; their energy waits for the next sample that can read the VMs)
+      """
+    When the simulated hypervisor is reachable again
+    And I run "show_energy" on the host
+    Then the output is:
+      """
+      Energy counters: simulated energy model (1 package(s))
+      ZONE               NAME             KIND                JOULES
+      sim-rapl:0         package-0        package             73.000
+      VM                                                      JOULES
+      vm1                                                     73.000
+      """
+    When Prometheus scrapes the host
+    Then the metric "vmpower_vm_energy_joules_total{vm=\"vm1\"}" is 73.0
+    And the exposition has a counter named "vmpower_energy_attribution_failures_total"
