@@ -195,7 +195,8 @@ public final class HostOptions {
   @Option(
       names = "--json",
       description =
-          "Print each show_* command's view as one line of JSON (see docs/control-protocol.md).")
+          "Print each show_* command's view, and verify's, as one line of JSON (see"
+              + " docs/control-protocol.md).")
   boolean json;
 
   /** The control socket's settings: the defaults with the options' path and group. */

@@ -55,6 +55,13 @@ public class MonitorBenchmark {
   @Param({"off", "on"})
   public String metrics;
 
+  /**
+   * off: no energy counters; on: the per-VM energy attribution's weight integrals, advanced at
+   * every frequency write (what a host with energy counters does).
+   */
+  @Param({"off", "on"})
+  public String energy;
+
   private BenchMetrics bench;
 
   private Path monitored;
@@ -91,13 +98,17 @@ public class MonitorBenchmark {
       bench = bench == null ? new BenchMetrics() : bench;
       timers = bench.timers();
     }
+    PowerManager power =
+        new PowerManager(
+            FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks(),
+            Clock.SYSTEM,
+            timers);
+    if (energy.equals("on")) {
+      power.trackWeights();
+    }
     return new ChannelMonitor(
         transport,
-        new RequestDispatcher(
-            new PowerManager(
-                FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks(),
-                Clock.SYSTEM,
-                timers)),
+        new RequestDispatcher(power),
         HostConfig.defaults(monitored),
         Clock.SYSTEM,
         new VmRegistry(),

@@ -5,9 +5,12 @@ import java.util.Arrays;
 
 /**
  * The simulated host's energy: the {@link SimulatedEnergyModel} integrated over the simulated
- * clock, per package. Before anything that changes a CPU's power (a frequency, its busy fraction,
- * online or not) and before a read, the energy since the last update is added at the old power. An
- * offline CPU draws nothing. Not thread-safe: called under the host's lock.
+ * clock, per package. Before anything that changes a CPU's power (a frequency, a vCPU's load, a
+ * re-pin, a VM starting or stopping, a busy fraction, online or not) and before a read, the energy
+ * since the last update is added at the old power. A CPU's busy fraction is what the vCPU loads
+ * pinned to it make it ({@link SimulatedLoads#pcpuBusy}); a CPU with no loaded vCPU takes the one
+ * set by {@link SimulatedHost#setCpuBusy} (0 unless set). An offline CPU draws nothing. Not
+ * thread-safe: called under the host's lock.
  */
 final class SimulatedEnergy {
   private final SimulatedEnergyModel model;
@@ -15,6 +18,8 @@ final class SimulatedEnergy {
   private final int[] packageOf;
   private final CpuSet[] packageCpus;
   private final double[] busy;
+  private final double[] fromLoads;
+  private java.util.function.Consumer<double[]> loads = out -> Arrays.fill(out, Double.NaN);
   private final double[] microjoules;
   private final long range;
   private long last;
@@ -35,6 +40,7 @@ final class SimulatedEnergy {
     }
     this.packageCpus = Arrays.stream(bits).map(CpuSet::fromBitSet).toArray(CpuSet[]::new);
     this.busy = new double[n];
+    this.fromLoads = new double[n];
     this.microjoules = new double[packages];
     this.range = rangeMicrojoules;
     this.last = clock.nanoTime();
@@ -56,6 +62,14 @@ final class SimulatedEnergy {
     return range;
   }
 
+  /**
+   * Where the busy fractions from the vCPU loads come from: fills one entry per CPU, NaN where no
+   * loaded vCPU is pinned. Set by the host once built.
+   */
+  void loads(java.util.function.Consumer<double[]> source) {
+    this.loads = source;
+  }
+
   /** Adds the energy drawn since the last update, at the power each CPU had then. */
   void update(SimulatedCpus cpus) {
     long now = clock.nanoTime();
@@ -65,10 +79,12 @@ final class SimulatedEnergy {
     }
     last = now;
     double seconds = dt / 1e9;
+    loads.accept(fromLoads);
     for (int c = 0; c < busy.length; c++) {
       SimulatedCpus.Cpu cpu = cpus.get(c);
       if (cpu.online) {
-        microjoules[packageOf[c]] += model.watts(c, cpu.index, busy[c]) * seconds * 1e6;
+        double u = Double.isNaN(fromLoads[c]) ? busy[c] : fromLoads[c];
+        microjoules[packageOf[c]] += model.watts(c, cpu.index, u) * seconds * 1e6;
       }
     }
   }
@@ -83,8 +99,10 @@ final class SimulatedEnergy {
     busy[cpu] = fraction;
   }
 
+  /** The busy fraction {@code cpu} has now: from the vCPU loads, or the one set. */
   double busy(int cpu) {
-    return busy[cpu];
+    loads.accept(fromLoads);
+    return Double.isNaN(fromLoads[cpu]) ? busy[cpu] : fromLoads[cpu];
   }
 
   /** Energy of package {@code pkg} since the start, in µJ (not wrapped). */

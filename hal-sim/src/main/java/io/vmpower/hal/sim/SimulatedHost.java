@@ -99,6 +99,7 @@ public final class SimulatedHost implements AutoCloseable {
     this.channels = new SimulatedChannels(this);
     this.loads = new SimulatedLoads(cpus, clock.nanoTime());
     cpus.beforeLoadChange(this::integrateLocked);
+    energy.loads(out -> loads.pcpuBusy(vms.all(), out));
     for (ScenarioResolver.VmPlan vm : plan.vms()) {
       channels.add(vms.add(vm));
     }
@@ -226,8 +227,9 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   /**
-   * From now on {@code cpu} is busy {@code fraction} of the time (0 idle, the default, to 1): what
-   * it draws follows the energy model.
+   * From now on {@code cpu} is busy {@code fraction} of the time (0 idle, the default, to 1) while
+   * no vCPU with a load ({@link #load}) is pinned to it: what it draws follows the energy model. A
+   * CPU with loaded vCPUs is as busy as their loads make it.
    */
   public void setCpuBusy(int cpu, double fraction) {
     locked(
@@ -237,7 +239,7 @@ public final class SimulatedHost implements AutoCloseable {
         });
   }
 
-  /** The busy fraction {@code cpu} runs at now. */
+  /** The busy fraction {@code cpu} runs at now (from the vCPU loads, or as set). */
   public double cpuBusy(int cpu) {
     return locked(() -> energy.busy(cpus.get(cpu).number));
   }
@@ -747,9 +749,13 @@ public final class SimulatedHost implements AutoCloseable {
     }
   }
 
-  /** Brings the measured counters up to now. Called holding the lock. */
+  /**
+   * Brings the measured counters and the energy (which follows the vCPU loads) up to now, before a
+   * change of load, pinning or running state. Called holding the lock.
+   */
   private void integrateLocked() {
     loads.integrate(vms.all(), clock.nanoTime());
+    energy.update(cpus);
   }
 
   private void clockAdvanced() {

@@ -65,6 +65,40 @@ final class SimulatedLoads {
     return Math.min(1, load / best);
   }
 
+  /**
+   * Each pCPU's busy fraction (0-1) from the vCPUs of running VMs that have a load: a vCPU's busy
+   * share ({@link #busyShare}) is spread evenly over the online pCPUs it is pinned to (all CPUs
+   * when unpinned), and a pCPU is as busy as the sum of its shares, at most 1. NaN for a pCPU no
+   * loaded vCPU is pinned to (the energy model then takes the busy fraction set by hand).
+   */
+  void pcpuBusy(Collection<SimulatedVm> vms, double[] out) {
+    java.util.Arrays.fill(out, Double.NaN);
+    for (SimulatedVm vm : vms) {
+      if (!vm.running) {
+        continue;
+      }
+      for (int v = 0; v < vm.vcpus(); v++) {
+        if (vm.load[v] <= 0) {
+          continue;
+        }
+        CpuSet pins = vm.pinning[v] == null ? cpus.all() : vm.pinning[v];
+        int online = 0;
+        for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
+          online += cpus.get(c).online ? 1 : 0;
+        }
+        if (online == 0) {
+          continue;
+        }
+        double share = busyShare(vm, v) / online;
+        for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
+          if (cpus.get(c).online && c < out.length) {
+            out[c] = Math.min(1, (Double.isNaN(out[c]) ? 0 : out[c]) + share);
+          }
+        }
+      }
+    }
+  }
+
   /** QEMU starts again: its counters start from zero. */
   static void reset(SimulatedVm vm) {
     java.util.Arrays.fill(vm.busyNanos, 0);
