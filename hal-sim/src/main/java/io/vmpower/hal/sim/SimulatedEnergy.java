@@ -15,6 +15,8 @@ final class SimulatedEnergy {
   private final int[] packageOf;
   private final CpuSet[] packageCpus;
   private final double[] busy;
+  private final double[] fromLoads;
+  private java.util.function.Consumer<double[]> loadBusy = b -> {};
   private final double[] microjoules;
   private final long range;
   private long last;
@@ -35,6 +37,7 @@ final class SimulatedEnergy {
     }
     this.packageCpus = Arrays.stream(bits).map(CpuSet::fromBitSet).toArray(CpuSet[]::new);
     this.busy = new double[n];
+    this.fromLoads = new double[n];
     this.microjoules = new double[packages];
     this.range = rangeMicrojoules;
     this.last = clock.nanoTime();
@@ -56,7 +59,19 @@ final class SimulatedEnergy {
     return range;
   }
 
-  /** Adds the energy drawn since the last update, at the power each CPU had then. */
+  /**
+   * Where the busy fractions the vCPUs' loads give each CPU come from (filled on each update); a
+   * CPU draws at the larger of that and what {@link #busy(SimulatedCpus, int, double)} set.
+   */
+  void loadBusy(java.util.function.Consumer<double[]> source) {
+    this.loadBusy = source;
+  }
+
+  /**
+   * Adds the energy drawn since the last update, at the power each CPU had then. Every change of a
+   * frequency, a load, a pinning or a VM's state calls this first, so the state now is the state
+   * the whole interval had.
+   */
   void update(SimulatedCpus cpus) {
     long now = clock.nanoTime();
     long dt = now - last;
@@ -65,12 +80,21 @@ final class SimulatedEnergy {
     }
     last = now;
     double seconds = dt / 1e9;
+    loadBusy.accept(fromLoads);
     for (int c = 0; c < busy.length; c++) {
       SimulatedCpus.Cpu cpu = cpus.get(c);
       if (cpu.online) {
-        microjoules[packageOf[c]] += model.watts(c, cpu.index, busy[c]) * seconds * 1e6;
+        microjoules[packageOf[c]] +=
+            model.watts(c, cpu.index, Math.max(busy[c], fromLoads[c])) * seconds * 1e6;
       }
     }
+  }
+
+  /** The busy fraction {@code cpu} draws at now: set, or from the loads, the larger. */
+  double effectiveBusy(int cpu) {
+    double[] now = new double[fromLoads.length];
+    loadBusy.accept(now);
+    return Math.max(busy[cpu], now[cpu]);
   }
 
   /** Sets the share of time {@code cpu} is busy from now on (0-1). */
