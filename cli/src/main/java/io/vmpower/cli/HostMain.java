@@ -106,6 +106,10 @@ public final class HostMain {
     if (opts.restore) {
       return restore(opts, o, e);
     }
+    if (opts.simRun.given()) {
+      return io.vmpower.cli.sim.SimLauncher.run(
+          opts.simRun, opts.simulated(), opts.scenarioFile(), o, e);
+    }
     MetricsSettings metricsSettings;
     DriftSettings driftSettings;
     try {
