@@ -218,7 +218,7 @@ public final class SimReport {
     plot.setRenderer(renderer);
     for (int i = 0; i < series; i++) {
       plot.getRenderer().setSeriesPaint(i, COLORS[i % COLORS.length]);
-      plot.getRenderer().setSeriesStroke(i, new BasicStroke(1.6f));
+      plot.getRenderer().setSeriesStroke(i, new BasicStroke(2.4f));
     }
     plot.getChart().setBackgroundPaint(Color.WHITE);
   }
@@ -333,7 +333,10 @@ public final class SimReport {
         "<style>body{font-family:sans-serif;margin:2em;max-width:1000px}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;"
             + "text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}"
-            + "figure{margin:1.5em 0}svg{max-width:100%;height:auto}</style>\n");
+            + "figure{margin:1.5em 0}svg{max-width:100%;height:auto}"
+            // report.html#chart-ID shows that chart alone (for screenshots of each)
+            + "body:has(figure:target)>:not(figure:target){display:none}"
+            + "figure:target{margin:0}figure:target h2{margin:0 0 8px}</style>\n");
     sb.append("</head>\n<body>\n");
     sb.append("<h1>vmpower: a simulated run</h1>\n<p>Scenario <code>")
         .append(esc(scenario))
