@@ -71,7 +71,9 @@ public final class HostApp implements AutoCloseable {
     commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
     commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
     PolicyCli.addTo(commandLine, factory);
+    io.vmpower.cli.sim.SimCommands.addTo(commandLine, factory);
     this.shell = new ShellRunner(commandLine, PROMPT);
+    injector.getInstance(io.vmpower.cli.sim.SimCommands.Access.class).shell(shell);
     this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
     shell.setGate(executor);
     commandLine.setParameterExceptionHandler(

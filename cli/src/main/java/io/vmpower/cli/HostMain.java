@@ -146,10 +146,7 @@ public final class HostMain {
       Path dir;
       Module module;
       if (opts.simulated()) {
-        Scenario scenario =
-            opts.scenarioFile() == null
-                ? Scenario.defaultScenario()
-                : ScenarioLoader.load(opts.scenarioFile());
+        Scenario scenario = scenarioOf(opts);
         dir = opts.channelDir != null ? opts.channelDir : freshSimDir();
         SimulatedHost host = new SimulatedHost(scenario, dir, SimulatedClock.followingRealTime());
         extras.add(host);
@@ -181,6 +178,7 @@ public final class HostMain {
         app.start();
         app.capabilityReport(hal).forEach(o::println);
         printGuestPorts(o, app.injector().getInstance(SimulatedHost.class), sockets);
+        extras.add(0, io.vmpower.cli.sim.SimLauncher.live(app, scenarioOf(opts), sockets, o));
       } else {
         app.start();
         app.capabilityReport(hal).forEach(o::println);
@@ -400,6 +398,12 @@ public final class HostMain {
       e.println("Error: cannot restore: " + ex.getMessage());
       return 1;
     }
+  }
+
+  private static Scenario scenarioOf(HostOptions opts) throws IOException {
+    return opts.scenarioFile() == null
+        ? Scenario.defaultScenario()
+        : ScenarioLoader.load(opts.scenarioFile());
   }
 
   /** The simulated host with the real socket transport and control socket, for the live demo. */

@@ -18,6 +18,26 @@ public final class SimLauncher {
   private SimLauncher() {}
 
   /**
+   * Starts the live demo's motion on a started simulated host (the scenario's workloads and live
+   * guests), prints what moves; returns it, to close at exit.
+   */
+  public static SimLive live(
+      io.vmpower.cli.HostApp app,
+      Scenario scenario,
+      io.vmpower.hal.sim.SimulatedQemuSockets sockets,
+      PrintWriter o) {
+    SimLive live =
+        new SimLive(
+            app.injector().getInstance(io.vmpower.hal.sim.SimulatedHost.class),
+            scenario,
+            sockets,
+            app.injector().getInstance(SimOverrides.class),
+            SimRunOptions.DEFAULT_SEED);
+    live.describe().forEach(o::println);
+    return live.start();
+  }
+
+  /**
    * Runs each strategy asked for, prints its figures, writes the report; returns the exit status (2
    * for bad options, 1 when the scenario or the report cannot be used).
    */

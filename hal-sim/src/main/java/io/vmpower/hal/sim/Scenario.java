@@ -243,8 +243,15 @@ public record Scenario(
   /** The hours of the {@code time} strategy (TIME policy): cpulist-like hour lists. */
   public record TimeHours(String busy, String quiet) {}
 
-  /** The live demo: how many times faster than real time the simulated clock runs. */
-  public record Live(Double speed) {}
+  /**
+   * The live demo: how many times faster than real time the simulated clock runs, and the VMs whose
+   * guest applications run by themselves (over the guest port sockets).
+   */
+  public record Live(Double speed, List<String> guests) {
+    public Live {
+      guests = copy(guests);
+    }
+  }
 
   /** An unmodifiable copy that keeps nulls (so that validation can name them); null stays null. */
   private static <T> List<T> copy(List<T> list) {

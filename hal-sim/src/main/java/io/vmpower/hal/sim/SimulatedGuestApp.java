@@ -24,12 +24,27 @@ import java.util.List;
  * {@link #tick}; nothing waits.
  */
 public final class SimulatedGuestApp {
+  /**
+   * The guest's end of one channel: the simulated guest port (accelerated runs), or a socket that
+   * stands for the virtio-serial port (the live demo over {@link SimulatedQemuSockets}).
+   */
+  public interface Port {
+    /** Whether the host end is there to read what is written. */
+    boolean ready();
+
+    void write(byte[] bytes);
+
+    /** What the host wrote, without waiting (empty when nothing). */
+    byte[] readNow();
+  }
+
   /** Busy share at which an lcore counts as saturated. */
   public static final double SATURATED = 99;
 
   private final SimulatedHost host;
   private final SimulatedWorkloads.GuestPlan plan;
   private final int[] channels;
+  private final Port[] ports;
   private final ByteArrayOutputStream[] pending;
   private final long periodNanos;
   private long nextNanos;
@@ -37,12 +52,23 @@ public final class SimulatedGuestApp {
   private long acks;
   private long nacks;
 
+  /** An application whose lcores use the simulated guest ports. */
   public SimulatedGuestApp(SimulatedHost host, SimulatedWorkloads.GuestPlan plan) {
+    this(host, plan, ch -> guestPort(host.guestPort(plan.vm(), ch)));
+  }
+
+  /** An application whose lcore N uses {@code ports.apply(N)}. */
+  public SimulatedGuestApp(
+      SimulatedHost host,
+      SimulatedWorkloads.GuestPlan plan,
+      java.util.function.IntFunction<Port> ports) {
     this.host = host;
     this.plan = plan;
     List<Integer> chans = host.channels(plan.vm());
     int vcpus = host.vcpuCount(plan.vm());
     this.channels = chans.stream().mapToInt(Integer::intValue).filter(c -> c < vcpus).toArray();
+    this.ports = new Port[channels.length];
+    Arrays.setAll(this.ports, i -> ports.apply(channels[i]));
     this.pending = new ByteArrayOutputStream[channels.length];
     Arrays.setAll(pending, i -> new ByteArrayOutputStream());
     this.periodNanos = plan.period().toNanos();
@@ -77,9 +103,10 @@ public final class SimulatedGuestApp {
     if (host.vmState(plan.vm()) != io.vmpower.core.hal.VmState.RUNNING) {
       return;
     }
-    for (int ch : channels) {
-      SimulatedGuestPort port = host.guestPort(plan.vm(), ch);
-      if (!port.hostAttached()) {
+    for (int i = 0; i < channels.length; i++) {
+      int ch = channels[i];
+      Port port = ports[i];
+      if (!port.ready()) {
         continue;
       }
       int unit = decide(host.vcpuBusyShare(plan.vm(), ch) * 100);
@@ -110,8 +137,7 @@ public final class SimulatedGuestApp {
   /** Takes every reply the host wrote, counting ACKs and NACKs. */
   public void readReplies() {
     for (int i = 0; i < channels.length; i++) {
-      SimulatedGuestPort port = host.guestPort(plan.vm(), channels[i]);
-      byte[] got = port.readNow();
+      byte[] got = ports[i].readNow();
       if (got.length == 0) {
         continue;
       }
@@ -131,6 +157,25 @@ public final class SimulatedGuestApp {
       pending[i].reset();
       pending[i].write(all, off, all.length - off);
     }
+  }
+
+  private static Port guestPort(SimulatedGuestPort p) {
+    return new Port() {
+      @Override
+      public boolean ready() {
+        return p.hostAttached();
+      }
+
+      @Override
+      public void write(byte[] bytes) {
+        p.write(bytes);
+      }
+
+      @Override
+      public byte[] readNow() {
+        return p.readNow();
+      }
+    };
   }
 
   /** Requests sent so far. */

@@ -46,13 +46,19 @@ public final class SimulatedWorkloads {
 
   private final List<Entry> entries;
   private final List<GuestPlan> guests;
+  private final List<GuestPlan> liveGuests;
   private final Scenario.TimeHours time;
   private final double speed;
 
   private SimulatedWorkloads(
-      List<Entry> entries, List<GuestPlan> guests, Scenario.TimeHours time, double speed) {
+      List<Entry> entries,
+      List<GuestPlan> guests,
+      List<GuestPlan> liveGuests,
+      Scenario.TimeHours time,
+      double speed) {
     this.entries = entries;
     this.guests = guests;
+    this.liveGuests = liveGuests;
     this.time = time;
     this.speed = speed;
   }
@@ -88,10 +94,22 @@ public final class SimulatedWorkloads {
         throw fail(source, "live.speed", s.live().speed() + " is out of range; use 1-3600");
       }
     }
+    List<GuestPlan> live = new ArrayList<>();
+    if (s.live() != null && s.live().guests() != null) {
+      for (int i = 0; i < s.live().guests().size(); i++) {
+        String vm = s.live().guests().get(i);
+        GuestPlan g = guests.stream().filter(p -> p.vm().equals(vm)).findFirst().orElse(null);
+        if (g == null) {
+          throw fail(source, "live.guests[" + i + "]", "'" + vm + "' has no entry in guests");
+        }
+        live.add(g);
+      }
+    }
     if (s.time() != null && s.time().busy() == null && s.time().quiet() == null) {
       throw fail(source, "time", "give busy and/or quiet hours, e.g. busy: \"8-19\"");
     }
-    return new SimulatedWorkloads(List.copyOf(entries), List.copyOf(guests), s.time(), speed);
+    return new SimulatedWorkloads(
+        List.copyOf(entries), List.copyOf(guests), List.copyOf(live), s.time(), speed);
   }
 
   /** Whether any workload is defined. */
@@ -102,6 +120,11 @@ public final class SimulatedWorkloads {
   /** The guest applications, in scenario order. */
   public List<GuestPlan> guests() {
     return guests;
+  }
+
+  /** The guest applications that run by themselves in the live demo. */
+  public List<GuestPlan> liveGuests() {
+    return liveGuests;
   }
 
   /** The hours of the {@code time} strategy, or null when the scenario gives none. */
@@ -138,11 +161,17 @@ public final class SimulatedWorkloads {
 
   /** Sets every workload's vCPU load on {@code host} for its clock's time now. */
   public void apply(SimulatedHost host, long seed) {
+    apply(host, seed, (vm, vcpu) -> false);
+  }
+
+  /** As {@link #apply(SimulatedHost, long)}, leaving the vCPUs {@code keep} accepts alone. */
+  public void apply(
+      SimulatedHost host, long seed, java.util.function.BiPredicate<String, Integer> keep) {
     long elapsed = host.clock().elapsed().toNanos();
     for (Entry e : entries) {
       int n = host.vcpuCount(e.vm);
       for (int v = 0; v < n; v++) {
-        if (e.vcpus == null || e.vcpus.contains(v)) {
+        if ((e.vcpus == null || e.vcpus.contains(v)) && !keep.test(e.vm, v)) {
           double p = percent(e.vm, v, elapsed, seed);
           if (host.loadOf(e.vm, v) != p) {
             host.load(e.vm, v, p);
