@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
+import org.jline.utils.InfoCmp;
 import org.jline.utils.NonBlockingReader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -228,7 +229,7 @@ public final class SimCommands {
   @Command(
       name = "sim_load",
       description =
-          "Simulated host: a vCPU's load, busy %% at its pCPU's highest non-turbo frequency (the"
+          "Simulated host: a vCPU's load, the percentage of time it is busy at its pCPU's highest non-turbo frequency (the"
               + " scenario's workload leaves it alone until 'auto'). Example: sim_load vm1 0 90")
   static final class SimLoad extends Base {
     @Parameters(index = "0", paramLabel = "VM", description = "The VM.")
@@ -388,17 +389,30 @@ public final class SimCommands {
       }
       Attributes saved = terminal.enterRawMode();
       NonBlockingReader keys = terminal.reader();
+      boolean keysGone = false;
       try {
         for (int i = 0; count == null || i < count; i++) {
           PrintWriter w = terminal.writer();
-          w.print("\033[H\033[2J");
+          if (!terminal.puts(InfoCmp.Capability.clear_screen)) {
+            w.print("\r\n"); // a terminal that cannot clear: frames one after the other
+          }
           frame().forEach(line -> w.print(line + "\r\n"));
           w.print(
               String.format(
                   Locale.ROOT, "every %.1f s; press any key (or Ctrl-C) to stop\r\n", interval));
           w.flush();
+          if (keysGone) {
+            LockSupport.parkNanos((long) (interval * 1e9));
+            continue;
+          }
           int key = keys.read((long) (interval * 1000));
-          if (key != NonBlockingReader.READ_EXPIRED) {
+          if (key == NonBlockingReader.EOF) {
+            // no keyboard any more: only --count can end the watch
+            if (count == null) {
+              break;
+            }
+            keysGone = true;
+          } else if (key != NonBlockingReader.READ_EXPIRED) {
             break;
           }
         }
