@@ -282,6 +282,7 @@ public final class SimReport {
         List.of(
             "idle_joules",
             "demand_core_seconds",
+            "slowed_core_seconds",
             "unserved_core_seconds",
             "unserved_percent",
             "power_requests_sent",
@@ -300,6 +301,7 @@ public final class SimReport {
     }
     row.add(num(r.idleJoules(), 1));
     row.add(num(r.demandTotal(), 1));
+    row.add(num(r.slowedTotal(), 1));
     row.add(num(r.unservedTotal(), 1));
     row.add(num(r.unservedPercent(), 3));
     row.add(Long.toString(r.requestsSent()));
@@ -348,7 +350,8 @@ public final class SimReport {
         .append(first.options().sample().toSeconds())
         .append(" s. Energy from the simulated energy model (docs/energy.md); unserved demand is")
         .append(" the work the vCPUs' load asked for that their pCPUs' frequency could not run,")
-        .append(" in core-seconds at the highest non-turbo frequency; power requests are the")
+        .append(" slowed the work that ran, but below the highest non-turbo frequency, both")
+        .append(" in core-seconds at that frequency; power requests are the")
         .append(" guests' scale requests, answered with an ACK or a NACK.</p>\n");
     sb.append("<h2>Totals</h2>\n<table id=\"totals\">\n<tr>");
     for (String h : totalsHeader(first)) {

@@ -9,8 +9,8 @@ import java.util.Map;
  * mean power (W) and energy (J) of the interval, the unserved and demanded work (core-seconds at
  * the highest non-turbo frequency), and each VM's mean load (%). Totals: energy per VM and idle
  * (unattributed), their sum, the host's energy counters' total (the same model, integrated by
- * hal-sim), demanded, served and unserved work, the guests' power requests and their replies, and
- * the frequency writes made.
+ * hal-sim), demanded, served, served below full speed and unserved work, the guests' power requests
+ * and their replies, and the frequency writes made.
  */
 public record SimResult(
     SimRun.Strategy strategy,
@@ -28,6 +28,7 @@ public record SimResult(
     double hostCounterJoules,
     double demandTotal,
     double servedTotal,
+    double slowedTotal,
     double unservedTotal,
     long requestsSent,
     long acks,

@@ -39,10 +39,11 @@ import java.util.Map;
  * is computed exactly from the state at its start: per vCPU, its demand is its load (share of its
  * pCPU at the highest non-turbo frequency), its speed the frequency of its pCPU over that nominal
  * frequency; what it gets done is {@code min(load, speed)}, the rest is <b>unserved</b> (work that
- * could not run: queued or dropped). Each pCPU draws {@link SimulatedEnergyModel#watts} at its busy
- * fraction (the sum of its vCPUs' busy shares, at most 1); the busy part is attributed to the VMs
- * in proportion to their vCPUs' busy shares, the idle part to nobody. The host's own energy
- * counters integrate the same model; the two totals are compared at the end.
+ * could not run: queued or dropped); work done while the speed is below 1 is <b>slowed</b> (served,
+ * but not at full speed). Each pCPU draws {@link SimulatedEnergyModel#watts} at its busy fraction
+ * (the sum of its vCPUs' busy shares, at most 1); the busy part is attributed to the VMs in
+ * proportion to their vCPUs' busy shares, the idle part to nobody. The host's own energy counters
+ * integrate the same model; the two totals are compared at the end.
  */
 public final class SimRun {
   /** What decides the frequencies. */
@@ -124,6 +125,7 @@ public final class SimRun {
   private double demand;
   private double unserved;
   private double served;
+  private double slowed;
   private double idleJoules;
   private final Map<String, Double> vmJoules = new LinkedHashMap<>();
   private double[] cpuKhzNanos;
@@ -257,6 +259,7 @@ public final class SimRun {
         hostJoules,
         demand,
         served,
+        slowed,
         unserved,
         sent,
         acks,
@@ -352,6 +355,9 @@ public final class SimRun {
         double done = Math.min(want, speed);
         demand += want * seconds;
         served += done * seconds;
+        if (speed < 1) {
+          slowed += done * seconds;
+        }
         unserved += (want - done) * seconds;
         intervalUnserved += (want - done) * seconds;
         intervalDemand += want * seconds;

@@ -48,6 +48,7 @@ class SimRunTest {
     assertEquals(0.6 * 3.5 * 3600, perf.vmJoules().get("vm1"), 1e-6);
     assertEquals(0, perf.unservedTotal(), 1e-9);
     assertEquals(0.6 * 3600, perf.demandTotal(), 1e-6);
+    assertEquals(0, perf.slowedTotal(), 1e-9);
 
     SimResult time =
         SimRun.run(tiny(), SimRun.Strategy.TIME, SimRun.Options.of(Duration.ofHours(1), SEED));
@@ -56,6 +57,7 @@ class SimRunTest {
     assertEquals(0.74 * 3600 + 1.085 * 3600, time.totalJoules(), 1e-6);
     assertEquals(time.totalJoules(), time.hostCounterJoules(), 1e-3);
     assertEquals((0.6 - 0.5) * 3600, time.unservedTotal(), 1e-6);
+    assertEquals(0.5 * 3600, time.slowedTotal(), 1e-6); // what ran, ran at half speed
     assertEquals(1000000, time.cpuKhz()[1][time.timesSeconds().length - 1], 1e-9);
   }
 
