@@ -57,7 +57,7 @@ public final class SimLive implements AutoCloseable {
               host,
               g,
               ch -> {
-                SocketPort p = new SocketPort(qemu.guestSocket(g.vm(), ch));
+                SocketPort p = new SocketPort(qemu, g.vm(), ch);
                 sockets.add(p);
                 return p;
               }));
@@ -136,45 +136,77 @@ public final class SimLive implements AutoCloseable {
     sockets.forEach(SocketPort::close);
   }
 
-  /** A guest's end of a channel over the guest port socket; reconnects after a hang-up. */
+  /**
+   * A guest's end of a channel over the guest port socket; reconnects after a hang-up. It asks only
+   * while the host is connected to the channel's host socket (a guest whose requests nobody reads
+   * would fill QEMU's buffer), and a request the socket took only in part is finished before the
+   * next, so the host always reads whole 464-byte requests.
+   */
   static final class SocketPort implements SimulatedGuestApp.Port {
+    private final SimulatedQemuSockets qemu;
+    private final String vm;
+    private final int ch;
     private final Path path;
     private SocketChannel channel;
+    private ByteBuffer unsent;
 
-    SocketPort(Path path) {
-      this.path = path;
+    SocketPort(SimulatedQemuSockets qemu, String vm, int ch) {
+      this.qemu = qemu;
+      this.vm = vm;
+      this.ch = ch;
+      this.path = qemu.guestSocket(vm, ch);
     }
 
     @Override
     public boolean ready() {
-      if (channel != null) {
-        return true;
-      }
-      if (!Files.exists(path)) {
-        return false;
-      }
       try {
-        SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
-        c.connect(UnixDomainSocketAddress.of(path));
-        c.configureBlocking(false);
-        channel = c;
-        return true;
+        if (!qemu.hostConnected(vm, ch)) {
+          return false;
+        }
       } catch (IOException e) {
-        log.debug("live guest: cannot connect to {}: {}", path, e.getMessage());
         return false;
       }
+      if (channel == null) {
+        if (!Files.exists(path)) {
+          return false;
+        }
+        try {
+          SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX);
+          c.connect(UnixDomainSocketAddress.of(path));
+          c.configureBlocking(false);
+          channel = c;
+        } catch (IOException e) {
+          log.debug("live guest: cannot connect to {}: {}", path, e.getMessage());
+          return false;
+        }
+      }
+      return flush();
     }
 
     @Override
     public void write(byte[] bytes) {
+      unsent = ByteBuffer.wrap(bytes);
+      flush();
+    }
+
+    /** Writes what is left of the last request; true when nothing is. */
+    private boolean flush() {
+      if (unsent == null) {
+        return true;
+      }
       try {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining() && channel.write(b) > 0) {
-          // the relay takes what it can; the rest of a full buffer is dropped, as a full port would
+        while (unsent.hasRemaining() && channel.write(unsent) > 0) {
+          // the socket takes what it can now; the rest at the next tick
         }
       } catch (IOException e) {
         close();
+        return false;
       }
+      if (unsent.hasRemaining()) {
+        return false;
+      }
+      unsent = null;
+      return true;
     }
 
     @Override
@@ -197,6 +229,7 @@ public final class SimLive implements AutoCloseable {
     }
 
     void close() {
+      unsent = null;
       if (channel != null) {
         try {
           channel.close();
