@@ -192,7 +192,8 @@ public final class SimRun {
     step(now);
     while (now < end) {
       long next = Math.min(Math.min(nextSecond, nextSample), end);
-      // an evaluation still due after runDue (none should be) waits a millisecond, not a nanosecond:
+      // an evaluation still due after runDue (none should be) waits a millisecond, not a
+      // nanosecond:
       // policy periods are at least 10 ms
       next = Math.min(next, Math.max(now + 1_000_000, engine.nextDueNanos()));
       for (SimulatedGuestApp g : guests) {
