@@ -12,13 +12,16 @@ fast=0
 stage() { printf '\n== %s (%s)\n' "$1" "$(date +%T)"; }
 
 # Debian packages the tests use: the libvirt library (libvirt test driver, no daemon), socat, gcc,
-# systemd (systemd-analyze, for ci/systemd-unit.sh; systemd does not run as PID 1 here).
+# systemd (systemd-analyze, for ci/systemd-unit.sh; systemd does not run as PID 1 here);
+# fonts.
 need_pkgs=()
 libs="$(ldconfig -p 2>/dev/null || true)"
 grep -q 'libvirt\.so\.0' <<< "$libs" || need_pkgs+=(libvirt0)
 command -v socat >/dev/null 2>&1 || need_pkgs+=(socat)
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc libc6-dev) # ci/bench.sh builds its C tools
 command -v systemd-analyze >/dev/null 2>&1 || need_pkgs+=(systemd)
+# the simulated runs' charts (JFreeChart, headless Java2D) need fontconfig and a font
+[ -n "$(fc-list 2>/dev/null | head -1)" ] || need_pkgs+=(fontconfig fonts-dejavu-core)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     stage "installing ${need_pkgs[*]}"

@@ -95,7 +95,9 @@ public final class HostApp implements AutoCloseable {
     commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
     commandLine.addSubcommand(new CommandLine(injector.getInstance(ReloadCommand.class), factory));
     PolicyCli.addTo(commandLine, factory);
+    io.vmpower.cli.sim.SimCommands.addTo(commandLine, factory);
     this.shell = new ShellRunner(commandLine, PROMPT);
+    injector.getInstance(io.vmpower.cli.sim.SimCommands.Access.class).shell(shell);
     this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
     shell.setGate(executor);
     commandLine.setParameterExceptionHandler(

@@ -99,6 +99,10 @@ public final class HostMain {
     if (opts.restore) {
       return restore(opts, o, e);
     }
+    if (opts.simRun.given()) {
+      return io.vmpower.cli.sim.SimLauncher.run(
+          opts.simRun, opts.simulated(), opts.scenarioFile(), o, e);
+    }
     HostAddOns addOns;
     try {
       addOns = HostAddOns.of(opts);
@@ -134,6 +138,7 @@ public final class HostMain {
         start(app, setup);
         app.capabilityReport(setup.hal).forEach(o::println);
         printGuestPorts(o, setup.simulatedHost, sockets, setup.running.fromFile());
+        extras.add(0, io.vmpower.cli.sim.SimLauncher.live(app, scenarioOf(opts), sockets, o));
       } else {
         start(app, setup);
         app.capabilityReport(setup.hal).forEach(o::println);
@@ -375,6 +380,12 @@ public final class HostMain {
       e.println("Error: cannot restore: " + ex.getMessage());
       return 1;
     }
+  }
+
+  private static io.vmpower.hal.sim.Scenario scenarioOf(HostOptions opts) throws IOException {
+    return opts.scenarioFile() == null
+        ? io.vmpower.hal.sim.Scenario.defaultScenario()
+        : io.vmpower.hal.sim.ScenarioLoader.load(opts.scenarioFile());
   }
 
   /**

@@ -66,6 +66,10 @@ public final class HostOptions {
           "Run on the simulated host: the built-in default scenario, or a YAML/JSON scenario file.")
   String sim;
 
+  /** {@code --run}, {@code --report}, {@code --compare}, {@code --seed} (accelerated runs). */
+  @picocli.CommandLine.Mixin
+  io.vmpower.cli.sim.SimRunOptions simRun = new io.vmpower.cli.sim.SimRunOptions();
+
   @Option(
       names = "--daemon",
       description =

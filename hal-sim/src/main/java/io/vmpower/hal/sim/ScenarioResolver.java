@@ -97,6 +97,7 @@ final class ScenarioResolver {
         throw fail("channelDir", "'" + s.channelDir() + "' is not a path: " + e.getReason());
       }
     }
+    SimulatedWorkloads.resolve(s, source);
     return new Plan(List.copyOf(cpus), List.copyOf(vms), dir, energy(s.energy(), cpus.size()));
   }
 

@@ -7,10 +7,10 @@ import java.util.Arrays;
  * The simulated host's energy: the {@link SimulatedEnergyModel} integrated over the simulated
  * clock, per package. Before anything that changes a CPU's power (a frequency, a vCPU's load, a
  * re-pin, a VM starting or stopping, a busy fraction, online or not) and before a read, the energy
- * since the last update is added at the old power. A CPU's busy fraction is what the vCPU loads
- * pinned to it make it ({@link SimulatedLoads#pcpuBusy}); a CPU with no loaded vCPU takes the one
- * set by {@link SimulatedHost#setCpuBusy} (0 unless set). An offline CPU draws nothing. Not
- * thread-safe: called under the host's lock.
+ * since the last update is added at the old power. A CPU's busy fraction is the larger of what the
+ * vCPUs running on it make it ({@link SimulatedLoads#cpuBusy}) and what {@link
+ * SimulatedHost#setCpuBusy} set (0 unless set). An offline CPU draws nothing. Not thread-safe:
+ * called under the host's lock.
  */
 final class SimulatedEnergy {
   private final SimulatedEnergyModel model;
@@ -19,7 +19,7 @@ final class SimulatedEnergy {
   private final CpuSet[] packageCpus;
   private final double[] busy;
   private final double[] fromLoads;
-  private java.util.function.Consumer<double[]> loads = out -> Arrays.fill(out, Double.NaN);
+  private java.util.function.Consumer<double[]> loadBusy = b -> {};
   private final double[] microjoules;
   private final long range;
   private long last;
@@ -63,14 +63,18 @@ final class SimulatedEnergy {
   }
 
   /**
-   * Where the busy fractions from the vCPU loads come from: fills one entry per CPU, NaN where no
-   * loaded vCPU is pinned. Set by the host once built.
+   * Where the busy fractions the vCPUs' loads give each CPU come from (filled on each update); a
+   * CPU draws at the larger of that and what {@link #busy(SimulatedCpus, int, double)} set.
    */
-  void loads(java.util.function.Consumer<double[]> source) {
-    this.loads = source;
+  void loadBusy(java.util.function.Consumer<double[]> source) {
+    this.loadBusy = source;
   }
 
-  /** Adds the energy drawn since the last update, at the power each CPU had then. */
+  /**
+   * Adds the energy drawn since the last update, at the power each CPU had then. Every change of a
+   * frequency, a load, a pinning or a VM's state calls this first, so the state now is the state
+   * the whole interval had.
+   */
   void update(SimulatedCpus cpus) {
     long now = clock.nanoTime();
     long dt = now - last;
@@ -79,14 +83,21 @@ final class SimulatedEnergy {
     }
     last = now;
     double seconds = dt / 1e9;
-    loads.accept(fromLoads);
+    loadBusy.accept(fromLoads);
     for (int c = 0; c < busy.length; c++) {
       SimulatedCpus.Cpu cpu = cpus.get(c);
       if (cpu.online) {
-        double u = Double.isNaN(fromLoads[c]) ? busy[c] : fromLoads[c];
-        microjoules[packageOf[c]] += model.watts(c, cpu.index, u) * seconds * 1e6;
+        microjoules[packageOf[c]] +=
+            model.watts(c, cpu.index, Math.max(busy[c], fromLoads[c])) * seconds * 1e6;
       }
     }
+  }
+
+  /** The busy fraction {@code cpu} draws at now: set, or from the loads, the larger. */
+  double effectiveBusy(int cpu) {
+    double[] now = new double[fromLoads.length];
+    loadBusy.accept(now);
+    return Math.max(busy[cpu], now[cpu]);
   }
 
   /** Sets the share of time {@code cpu} is busy from now on (0-1). */
@@ -97,12 +108,6 @@ final class SimulatedEnergy {
     }
     update(cpus);
     busy[cpu] = fraction;
-  }
-
-  /** The busy fraction {@code cpu} has now: from the vCPU loads, or the one set. */
-  double busy(int cpu) {
-    loads.accept(fromLoads);
-    return Double.isNaN(fromLoads[cpu]) ? busy[cpu] : fromLoads[cpu];
   }
 
   /** Energy of package {@code pkg} since the start, in µJ (not wrapped). */

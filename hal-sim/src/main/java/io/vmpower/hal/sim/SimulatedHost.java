@@ -98,8 +98,8 @@ public final class SimulatedHost implements AutoCloseable {
     this.vms = new SimulatedVms(cpus, channelDir);
     this.channels = new SimulatedChannels(this);
     this.loads = new SimulatedLoads(cpus, clock.nanoTime());
+    energy.loadBusy(busy -> loads.cpuBusy(vms.all(), busy));
     cpus.beforeLoadChange(this::integrateLocked);
-    energy.loads(out -> loads.pcpuBusy(vms.all(), out));
     for (ScenarioResolver.VmPlan vm : plan.vms()) {
       channels.add(vms.add(vm));
     }
@@ -239,9 +239,12 @@ public final class SimulatedHost implements AutoCloseable {
         });
   }
 
-  /** The busy fraction {@code cpu} runs at now (from the vCPU loads, or as set). */
+  /**
+   * The busy fraction {@code cpu} runs at now: the larger of what {@link #setCpuBusy} set and what
+   * the vCPUs running on it keep it busy ({@link SimulatedLoads#cpuBusy}).
+   */
   public double cpuBusy(int cpu) {
-    return locked(() -> energy.busy(cpus.get(cpu).number));
+    return locked(() -> energy.effectiveBusy(cpus.get(cpu).number));
   }
 
   /** The CPU packages (sockets) of the energy model. */
@@ -526,6 +529,46 @@ public final class SimulatedHost implements AutoCloseable {
       lock.unlock();
     }
     deliver(deliver, List.of(new HypervisorEvent.VmChanged(vm)));
+  }
+
+  /** The number of vCPUs of {@code vm}. */
+  public int vcpuCount(String vm) {
+    return locked(() -> vms.require(vm).vcpus());
+  }
+
+  /** The load set for vCPU {@code vcpu} of {@code vm} ({@link #load}), in %. */
+  public double loadOf(String vm, int vcpu) {
+    return locked(() -> vms.require(vm).load[vcpu]);
+  }
+
+  /**
+   * The share (0-1) of the time vCPU {@code vcpu} of {@code vm} is busy now: its load at the
+   * frequency its pCPUs run at, at most 1; 0 when the VM is not running.
+   */
+  public double vcpuBusyShare(String vm, int vcpu) {
+    return locked(
+        () -> {
+          SimulatedVm v = vms.require(vm);
+          return v.running ? loads.busyShare(v, vcpu) : 0;
+        });
+  }
+
+  /**
+   * The share (0-1) of its pCPU's capacity at the highest non-turbo frequency that vCPU {@code
+   * vcpu} of {@code vm} gets now: its pCPU's frequency over the nominal one, the fastest of its
+   * pCPUs; 0 when the VM is not running or its pCPUs are offline.
+   */
+  public double vcpuSpeed(String vm, int vcpu) {
+    return locked(
+        () -> {
+          SimulatedVm v = vms.require(vm);
+          return v.running ? loads.speed(v, vcpu) : 0;
+        });
+  }
+
+  /** The pCPU whose power vCPU {@code vcpu} of {@code vm} draws ({@link SimulatedLoads#cpuOf}). */
+  public int vcpuCpu(String vm, int vcpu) {
+    return locked(() -> loads.cpuOf(vms.require(vm), vcpu));
   }
 
   /** Busy time of vCPU {@code vcpu} of {@code vm} since its QEMU started, in ns. */

@@ -48,17 +48,7 @@ final class SimulatedLoads {
     if (load <= 0) {
       return 0;
     }
-    CpuSet pins = vm.pinning[v] == null ? cpus.all() : vm.pinning[v];
-    double best = 0;
-    for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
-      SimulatedCpus.Cpu cpu = cpus.get(c);
-      if (!cpu.online) {
-        continue;
-      }
-      FrequencyTable t = cpu.table;
-      long nominal = t.get(t.hasTurbo() && t.size() > 1 ? 1 : 0);
-      best = Math.max(best, (double) t.get(cpu.index) / nominal);
-    }
+    double best = speed(vm, v);
     if (best <= 0) {
       return Math.min(1, load);
     }
@@ -66,34 +56,58 @@ final class SimulatedLoads {
   }
 
   /**
-   * Each pCPU's busy fraction (0-1) from the vCPUs of running VMs that have a load: a vCPU's busy
-   * share ({@link #busyShare}) is spread evenly over the online pCPUs it is pinned to (all CPUs
-   * when unpinned), and a pCPU is as busy as the sum of its shares, at most 1. NaN for a pCPU no
-   * loaded vCPU is pinned to (the energy model then takes the busy fraction set by hand).
+   * The speed of vCPU {@code v} of {@code vm}: its fastest online pCPU's frequency over that CPU's
+   * highest non-turbo one (0 when none is online).
    */
-  void pcpuBusy(Collection<SimulatedVm> vms, double[] out) {
-    java.util.Arrays.fill(out, Double.NaN);
+  double speed(SimulatedVm vm, int v) {
+    int c = cpuOf(vm, v);
+    if (c < 0) {
+      return 0;
+    }
+    SimulatedCpus.Cpu cpu = cpus.get(c);
+    FrequencyTable t = cpu.table;
+    long nominal = t.get(t.hasTurbo() && t.size() > 1 ? 1 : 0);
+    return (double) t.get(cpu.index) / nominal;
+  }
+
+  /**
+   * The pCPU vCPU {@code v} of {@code vm} runs on: the fastest online one it may use (-1: none).
+   */
+  int cpuOf(SimulatedVm vm, int v) {
+    CpuSet pins = vm.pinning[v] == null ? cpus.all() : vm.pinning[v];
+    double best = 0;
+    int out = -1;
+    for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
+      SimulatedCpus.Cpu cpu = cpus.get(c);
+      if (!cpu.online) {
+        continue;
+      }
+      FrequencyTable t = cpu.table;
+      long nominal = t.get(t.hasTurbo() && t.size() > 1 ? 1 : 0);
+      double s = (double) t.get(cpu.index) / nominal;
+      if (s > best) {
+        best = s;
+        out = c;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fills {@code busy} with each pCPU's busy fraction from the vCPUs of the running VMs: the sum of
+   * their busy shares on the pCPU each runs on ({@link #cpuOf}), at most 1.
+   */
+  void cpuBusy(Collection<SimulatedVm> vms, double[] busy) {
+    java.util.Arrays.fill(busy, 0);
     for (SimulatedVm vm : vms) {
       if (!vm.running) {
         continue;
       }
       for (int v = 0; v < vm.vcpus(); v++) {
-        if (vm.load[v] <= 0) {
-          continue;
-        }
-        CpuSet pins = vm.pinning[v] == null ? cpus.all() : vm.pinning[v];
-        int online = 0;
-        for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
-          online += cpus.get(c).online ? 1 : 0;
-        }
-        if (online == 0) {
-          continue;
-        }
-        double share = busyShare(vm, v) / online;
-        for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
-          if (cpus.get(c).online && c < out.length) {
-            out[c] = Math.min(1, (Double.isNaN(out[c]) ? 0 : out[c]) + share);
-          }
+        double share = busyShare(vm, v);
+        int c = share > 0 ? cpuOf(vm, v) : -1;
+        if (c >= 0 && c < busy.length) {
+          busy[c] = Math.min(1, busy[c] + share);
         }
       }
     }
