@@ -140,12 +140,28 @@ check "  the host saw it (vCPU 1 is pCPU 3: one step down) and quit cleanly" \
 used=$(VMPOWER_JAVA_OPTS=-Xlog:class+load "$bin/vm-power-mgr" --version | grep -c "shared objects file (top)")
 check "vm-power-mgr starts from the class-data sharing archive ($used classes from it)" \
   test "$used" -gt 100
+
+# the service's command with the configuration the package ships, on a simulated host: it starts,
+# says it is ready, and stops cleanly on SIGTERM
+if [ -f "$CONFIG" ]; then
+  "$bin/vm-power-mgr" --daemon --config "$CONFIG" --sim --state-file "$PWD/state.properties" \
+    --control-socket "$PWD/control.sock" \
+    > daemon.out 2> daemon.err &
+  dp=$!
+  for _ in $(seq 1 300); do grep -qi "ready\|serving" daemon.err daemon.out 2>/dev/null && break; sleep 0.1; done
+  kill -TERM "$dp"
+  wait "$dp"
+  code=$?
+  check "vm-power-mgr --daemon runs with the shipped $CONFIG and stops on SIGTERM (exit $code)" \
+    test $code -eq 143 -o $code -eq 0
+  [ $fails -eq 0 ] || cat daemon.out daemon.err
+fi
 exit $fails
 CHECKS
 chmod 0755 "$work/installed-checks.sh"
-run_installed_checks() { # BIN_DIR
+run_installed_checks() { # BIN_DIR CONFIG_FILE
   local out="$work/checks.out"
-  isolated env CHECKOUT="$root" "$work/installed-checks.sh" "$1" "$version" > "$out" 2>&1
+  isolated env CHECKOUT="$root" CONFIG="$2" "$work/installed-checks.sh" "$1" "$version" > "$out" 2>&1
   local code=$?
   cat "$out"
   passes=$((passes + $(grep -c '^PASS' "$out")))
@@ -187,11 +203,23 @@ check "the jars in /usr/share/vmpower" \
   test -s /usr/share/vmpower/vm-power-mgr.jar -a -s /usr/share/vmpower/guest-vm-power-mgr.jar
 check "postinst made the class-data sharing archive in /var/cache/vmpower" \
   bash -c 'ls /var/cache/vmpower/vm-power-mgr-*.jsa >/dev/null 2>&1'
+check "the unit is installed, and not enabled: nobody asked" bash -c '
+  test -f /lib/systemd/system/vmpower.service &&
+  ! ls /etc/systemd/system/*.wants/vmpower.service >/dev/null 2>&1 &&
+  ! deb-systemd-helper --quiet is-enabled vmpower.service'
+check "/etc/vmpower/vmpower.yaml is a conffile" \
+  bash -c "dpkg-query -W -f='\${Conffiles}' vmpower | grep -q '^ /etc/vmpower/vmpower.yaml '"
+if command -v systemd-analyze >/dev/null 2>&1; then
+  systemd-analyze verify /lib/systemd/system/vmpower.service > "$work/verify.out" 2>&1
+  check "systemd-analyze verify accepts the installed unit (the real /usr/bin/vm-power-mgr)" \
+    bash -c "[ \$(grep -c . '$work/verify.out') -eq 0 ]"
+  [ -s "$work/verify.out" ] && cat "$work/verify.out"
+fi
 dpkg -L vmpower > "$work/dpkg-L.txt"
 
 # ---- 3. the installed programs, with the checkout hidden
 stage "the installed programs, with no source tree"
-run_installed_checks /usr/bin
+run_installed_checks /usr/bin /etc/vmpower/vmpower.yaml
 if command -v man >/dev/null 2>&1; then
   check "man -w finds vm-power-mgr(1)" test "$(man -w vm-power-mgr 2>/dev/null)" = /usr/share/man/man1/vm-power-mgr.1.gz
   MANWIDTH=100 man vm-power-mgr > "$work/man-host.txt" 2>/dev/null
@@ -215,6 +243,7 @@ check "  the programs and jars are gone" \
   test ! -e /usr/bin/vm-power-mgr -a ! -e /usr/share/vmpower -a ! -e /var/cache/vmpower
 check "  dpkg -r leaves no warning about folders it could not remove" \
   bash -c "! grep -q 'not empty' '$work/dpkg-r.out'"
+check "  the configuration stays until purge" test -f /etc/vmpower/vmpower.yaml
 dpkg --purge vmpower > "$work/dpkg-purge.out" 2>&1
 check "dpkg --purge" test $? -eq 0
 check "  dpkg knows no vmpower any more" bash -c '! dpkg-query -W vmpower >/dev/null 2>&1'
@@ -234,6 +263,20 @@ check "  /etc/vmpower, /var/cache/vmpower and /run/vmpower are gone" \
 check "  no maintainer script state is left" \
   bash -c '! ls /var/lib/dpkg/info/vmpower.* /var/lib/systemd/deb-systemd-helper-*/*vmpower* /etc/systemd/system/*vmpower* /etc/systemd/system/*/*vmpower* 2>/dev/null | grep -q .'
 
+# ---- 4b. enabled on request, kept on upgrade, gone on purge
+stage "VMPOWER_ENABLE_SERVICE=1 dpkg -i, dpkg -i again, dpkg --purge"
+VMPOWER_ENABLE_SERVICE=1 dpkg -i "$deb" > "$work/dpkg-i2.out" 2>&1
+check "VMPOWER_ENABLE_SERVICE=1 dpkg -i enables the unit" \
+  test -L /etc/systemd/system/multi-user.target.wants/vmpower.service
+dpkg -i "$deb" > "$work/dpkg-i3.out" 2>&1
+check "  an upgrade (dpkg -i again, without the variable) keeps it enabled" \
+  test -L /etc/systemd/system/multi-user.target.wants/vmpower.service
+dpkg --purge vmpower > "$work/dpkg-purge2.out" 2>&1
+check "  dpkg --purge removes the enablement and every trace of the unit" bash -c '
+  ! ls /etc/systemd/system/*.wants/vmpower.service /etc/systemd/system/vmpower.service \
+    /var/lib/systemd/deb-systemd-helper-*/*vmpower* 2>/dev/null | grep -q . &&
+  ! getent group vmpower >/dev/null && test ! -e /etc/vmpower'
+
 # ---- 5. the tarball
 stage "the tarball"
 mkdir -p "$work/opt"
@@ -242,7 +285,7 @@ top="$work/opt/vmpower-$version"
 check "the tarball has the package's layout" \
   test -x "$top/usr/bin/vm-power-mgr" -a -s "$top/usr/share/vmpower/vm-power-mgr.jar" \
     -a -s "$top/usr/share/man/man1/vm-power-mgr.1.gz" -a -d "$top/var/cache/vmpower"
-run_installed_checks "$top/usr/bin"
+run_installed_checks "$top/usr/bin" "$top/etc/vmpower/vmpower.yaml"
 check "  its launcher made the archive in its own var/cache/vmpower" \
   bash -c "ls '$top'/var/cache/vmpower/vm-power-mgr-*.jsa >/dev/null 2>&1"
 

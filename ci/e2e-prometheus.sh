@@ -2,8 +2,8 @@
 # The metrics endpoint scraped by a real Prometheus server (Debian's prometheus package): the
 # simulated host (bin/vm-power-mgr --sim --metrics-listen 127.0.0.1:0) serves guest requests from
 # bin/guest-vm-power-mgr; Prometheus scrapes it every second; the script asks Prometheus' HTTP API
-# for a request counter and a CPU frequency and fails on a mismatch; promtool checks the
-# exposition. Prints PASS/FAIL per check; exits non-zero on any FAIL. Leaves nothing behind.
+# for a request counter, a CPU frequency and a VM's energy and fails on a mismatch; promtool checks
+# the exposition. Prints PASS/FAIL per check; exits non-zero on any FAIL. Leaves nothing behind.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -37,7 +37,11 @@ check() { # name, command...
 
 cd "$work"
 mkfifo hostin
-"$root/bin/vm-power-mgr" --sim --channel-dir "$work/ch" --metrics-listen 127.0.0.1:0 \
+# the built-in scenario, with vm1's vCPUs loaded so that the host attributes energy to it
+sed 's/^    channels: \[0, 1\]$/    channels: [0, 1]\n    load: [50, 50]/' \
+  "$root/hal-sim/src/main/resources/io/vmpower/hal/sim/default-scenario.yaml" > scenario.yaml
+grep -q 'load: \[50, 50\]' scenario.yaml || { echo "cannot add vm1's load to the scenario" >&2; exit 1; }
+"$root/bin/vm-power-mgr" --sim scenario.yaml --channel-dir "$work/ch" --metrics-listen 127.0.0.1:0 \
   < hostin > host.out 2> host.err &
 hp=$!
 exec 3>hostin
@@ -98,6 +102,11 @@ expect "build info" 'count(vmpower_build_info)' 1
 expect "every request counted" 'sum(vmpower_requests_total{vm="vm1"})' 4
 expect "latency histogram" 'vmpower_request_duration_seconds_count' 4
 expect "the target is up" 'up{job="vmpower"}' 1
+# per-VM energy: the loaded vm1 has joules; vm2 (no load) has none; the package counts
+expect "energy attributed to vm1" 'count(vmpower_vm_energy_joules_total{vm="vm1"} > 0)' 1
+expect "no energy for an idle VM" 'count(vmpower_vm_energy_joules_total)' 1
+expect "package energy" 'count(vmpower_package_energy_joules_total{package="0"} > 0)' 1
+expect "attribution never failed" 'vmpower_energy_attribution_failures_total' 0
 
 curl -fs "http://$target/metrics" > exposition.txt
 check "promtool check metrics passes on the exposition" quiet promtool check metrics < exposition.txt

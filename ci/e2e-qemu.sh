@@ -43,8 +43,22 @@
 # -c show_stats` the prompt's very output, with the guest's requests served; quit restores the
 # fake tree to its initial content.
 #
-# Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 300); VMPOWER_E2E_LOGS=DIR
-# copies the run's logs (host.out, host.err, console.log, setup.log, domain.xml) to DIR at exit.
+# Then the daemon run: bin/vm-power-mgr --daemon --config WORK/vmpower.yaml (the domain listed in
+# vms.manage, the QEMU user the one allowed peer uid, its control socket in WORK), started with
+# standard input from /dev/null and NOTIFY_SOCKET a datagram socket that plays systemd (python3):
+# (D1) READY=1 once both channels, found in the domain XML, are attached, and no operator command
+# was given (standard input is /dev/null and the daemon's log, which names every control client
+# that changes anything, names none); (D2) the guest's request is served; (D3) when libvirtd was
+# started by this script, it is restarted: the daemon reconnects, reads every VM again and a
+# request is served; (D4) after virsh destroy the channels are detached, after virsh start
+# attached again by the daemon itself, a request is served, and `--connect -c show_stats`
+# (read-only) shows the requests served, still with no operator command; (D5) SIGHUP reloads a
+# changed file; (D6) SIGTERM: STOPPING=1, exit status 143, the tree restored, the control socket
+# removed.
+#
+# Environment: VMPOWER_E2E_TIMEOUT (seconds for the whole run, default 420); VMPOWER_E2E_LOGS=DIR
+# copies the run's logs (host.out, host.err, daemon.err, notified, console.log, setup.log,
+# domain.xml) to DIR at exit.
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -52,9 +66,9 @@ if [ -z "${VMPOWER_E2E_QEMU_CHILD:-}" ]; then
   # build the host program first if it is stale (bin/vm-power-mgr does), outside the time-out
   "$root/bin/vm-power-mgr" --help >/dev/null || exit 1
   export VMPOWER_E2E_QEMU_CHILD=1
-  timeout --kill-after=30 "${VMPOWER_E2E_TIMEOUT:-300}" bash "$0" "$@"
+  timeout --kill-after=30 "${VMPOWER_E2E_TIMEOUT:-420}" bash "$0" "$@"
   code=$?
-  [ $code -eq 124 ] && echo "e2e-qemu: timed out after ${VMPOWER_E2E_TIMEOUT:-300} s" >&2
+  [ $code -eq 124 ] && echo "e2e-qemu: timed out after ${VMPOWER_E2E_TIMEOUT:-420} s" >&2
   exit $code
 fi
 
@@ -67,7 +81,7 @@ modules="virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_p
 packages="qemu-system-x86 libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
   busybox-static cpio socat xz-utils"
 
-work="" hp="" ctlpid="" started_libvirtd="" started_virtlogd="" defined=0
+work="" hp="" dp="" np="" ctlpid="" started_libvirtd="" started_virtlogd="" defined=0
 passes=0 fails=0 timings=()
 t_stage=0 stage_name=""
 
@@ -108,7 +122,7 @@ wait_for() {
 diagnostics() {
   [ -n "$work" ] && [ -d "$work" ] || return 0
   local f
-  for f in host.out host.err console.log; do
+  for f in host.out host.err daemon.err notified console.log; do
     [ -f "$work/$f" ] && { echo "---- $f (last 60 lines)"; tail -n 60 "$work/$f"; }
   done
   f=/var/log/libvirt/qemu/$vm.log
@@ -148,6 +162,8 @@ cleanup() {
   exec 3>&- 4>&- 2>/dev/null
   [ -n "$ctlpid" ] && stop_pid "$ctlpid"
   [ -n "$hp" ] && stop_pid "$hp"
+  [ -n "$dp" ] && stop_pid "$dp"
+  [ -n "$np" ] && stop_pid "$np"
   if [ $defined = 1 ]; then
     virsh -c "$uri" destroy "$vm" >/dev/null 2>&1
     virsh -c "$uri" undefine "$vm" >/dev/null 2>&1
@@ -157,7 +173,8 @@ cleanup() {
   [ -n "$started_virtlogd" ] && stop_pid "$started_virtlogd"
   if [ -n "$work" ] && [ -n "${VMPOWER_E2E_LOGS:-}" ]; then
     mkdir -p "$VMPOWER_E2E_LOGS" &&
-      (cd "$work" && cp -f host.out host.err console.log setup.log domain.xml "$VMPOWER_E2E_LOGS"/ 2>/dev/null)
+      (cd "$work" && cp -f host.out host.err daemon.err notified console.log setup.log domain.xml \
+        "$VMPOWER_E2E_LOGS"/ 2>/dev/null)
   fi
   [ -n "$work" ] && rm -rf "$work"
 }
@@ -224,12 +241,17 @@ else
       'mount --bind "$1" /dev/kvm && mount --bind "$2" /etc/libvirt/qemu.conf && shift 2 && exec "$@"'
       sh "$work/kvm-unusable" "$work/qemu.conf")
   fi
-  if ! "${launch[@]}" libvirtd -d >>setup.log 2>&1; then
-    [ ${#launch[@]} -gt 0 ] && echo "no mount namespace for libvirtd: started as it is"
-    libvirtd -d >>setup.log 2>&1 || die "libvirtd -d"
-  fi
-  wait_for 10 test -s /run/libvirtd.pid || die "libvirtd wrote no /run/libvirtd.pid"
-  started_libvirtd=$(cat /run/libvirtd.pid)
+  # start_libvirtd: as above; again by the daemon run, which restarts the libvirtd it started
+  start_libvirtd() {
+    rm -f /run/libvirtd.pid
+    if ! "${launch[@]}" libvirtd -d >>setup.log 2>&1; then
+      [ ${#launch[@]} -gt 0 ] && echo "no mount namespace for libvirtd: started as it is"
+      libvirtd -d >>setup.log 2>&1 || return 1
+    fi
+    wait_for 10 test -s /run/libvirtd.pid || return 1
+    started_libvirtd=$(cat /run/libvirtd.pid)
+  }
+  start_libvirtd || die "libvirtd -d (or it wrote no /run/libvirtd.pid)"
   wait_for 60 libvirt_up || die "libvirtd does not answer at $uri within 60 s"
 fi
 virsh -c "$uri" version 2>/dev/null | sed -n 's/^Running hypervisor: /hypervisor: /p'
@@ -668,6 +690,140 @@ else
 fi
 check "quit restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
 check "the host removed its control socket at exit" [ ! -e "$work/run/control.sock" ]
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D1: ready, no operator command"
+qemu_uid=$(id -u "$qemu_user")
+cat >vmpower.yaml <<EOF
+# the daemon of this run: the Linux HAL on the fake tree, this run's domain only
+libvirt-uri: $uri
+sysfs-root: $work/sysfs
+state-file: $work/daemon-state.properties
+channels:
+  folder: $work/ch
+  allowed-peer-uids: [$qemu_uid]
+control:
+  path: $work/daemon-control.sock
+vms:
+  manage: [$vm]
+EOF
+cat >systemd.py <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a", buffering=1) as out:
+    while True:
+        out.write(s.recv(4096).decode().replace("\n", " | ") + "\n")
+PY
+python3 systemd.py "$work/notify.sock" notified &
+np=$!
+wait_for 10 test -S notify.sock || die "the stand-in systemd did not bind its socket"
+NOTIFY_SOCKET="$work/notify.sock" VMPOWER_JAVA_OPTS="${VMPOWER_JAVA_OPTS:-}" \
+  "$root/bin/vm-power-mgr" --daemon --config "$work/vmpower.yaml" </dev/null >daemon.out 2>daemon.err &
+dp=$!
+notified_line() { grep -q "$1" notified 2>/dev/null; }
+check "READY=1 with both channels attached (STATUS: Serving 2 channel(s) of 1 VM(s), 2 attached)" \
+  wait_for 60 notified_line '^READY=1 | STATUS=Serving 2 channel(s) of 1 VM(s), 2 attached$'
+sed 's/^/  systemd heard: /' notified
+grep -E 'VmReconciler|attached to' daemon.err | sed 's/^/  /'
+no_command_path() { # no operator command: stdin is /dev/null, no control client changed anything
+  [ "$(readlink "/proc/$dp/fd/0")" = /dev/null ] && ! grep -q 'control client uid=' daemon.err
+}
+check "the daemon opened its control socket before READY=1" [ -S "$work/daemon-control.sock" ]
+check "no operator command: standard input is /dev/null, no control client ran a command" \
+  no_command_path
+check "both channels were attached by the daemon itself, from the domain XML" \
+  [ "$(grep -c "VmReconciler: Channel $vm\.[01] ($work/ch/$vm\.[01]): CONNECTED" daemon.err)" -eq 2 ]
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D2: the guest's request served"
+[ -n "$ctlpid" ] && kill -0 "$ctlpid" 2>/dev/null || ctl_connect
+pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+before=$(khz "$pin")
+request 0 0 2 1
+check "guest read an ACK from the daemon" reply_is ack 0 2
+check "pCPU $pin (vCPU 0's pin) one step down: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
+  [ "$(khz "$pin")" = "$(step_down "$before")" ]
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D3: libvirtd restart survived"
+if [ -n "$started_libvirtd" ]; then
+  # QEMU keeps running; the daemon loses its connection, reconnects with back-off and reads every
+  # domain again, still serving with the pinning it knows meanwhile
+  stop_pid "$started_libvirtd"
+  started_libvirtd=""
+  check "the daemon noticed the lost libvirt connection" \
+    wait_for 30 grep -q "libvirt connection to $uri lost" daemon.err
+  start_libvirtd || fail "libvirtd -d (restart)"
+  wait_for 60 libvirt_up || fail "libvirtd does not answer at $uri within 60 s of its restart"
+  check "the daemon reconnected to the restarted libvirtd and read every VM again" \
+    wait_for 60 grep -q "hypervisor connection restored; re-reading every VM" daemon.err
+  pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+  before=$(khz "$pin")
+  request 1 0 2 1
+  check "guest read an ACK after the libvirtd restart" reply_is ack 0 2
+  check "pCPU $pin one step down after the libvirtd restart: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
+    [ "$(khz "$pin")" = "$(step_down "$before")" ]
+else
+  echo "  libvirtd was running before this script: it is not restarted here"
+fi
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D4: destroy, start re-attaches"
+ctl_disconnect
+virsh -c "$uri" destroy "$vm" >>setup.log 2>&1 || fail "virsh destroy $vm (daemon run)"
+check "after destroy the daemon detached both channels" \
+  wait_for 30 grep -q "VmReconciler: VM '$vm' is not running: 2 channel(s) detached" daemon.err
+boots=$(console_count "E2E READY")
+attached_before=$(grep -c "ChannelMonitor: $vm\.[01]: attached to" daemon.err)
+virsh -c "$uri" start "$vm" >>setup.log 2>&1 || fail "virsh start $vm (daemon run)"
+reattached() { [ "$(grep -c "ChannelMonitor: $vm\.[01]: attached to" daemon.err)" -ge $((attached_before + 2)) ]; }
+check "after start both channels are attached again by the daemon itself" wait_for 60 reattached
+wait_for 90 booted_again || echo "  the guest did not boot again within 90 s"
+ctl_connect
+pin=$(virsh -c "$uri" vcpupin "$vm" | awk '$1 == "0" {print $2}')
+before=$(khz "$pin")
+request 1 0 2 1
+check "guest read an ACK after the restart" reply_is ack 0 2
+check "the request after the restart changed pCPU $pin: $before -> $(step_down "$before") kHz (now $(khz "$pin"))" \
+  [ "$(khz "$pin")" = "$(step_down "$before")" ]
+"$root/bin/vm-power-mgr" --connect "$work/daemon-control.sock" -c show_stats >daemon-stats.out \
+  2>daemon-stats.err
+code=$?
+check "--connect -c show_stats on the daemon exited with status 0 ($(head -c 300 daemon-stats.err))" \
+  [ $code -eq 0 ]
+sed 's/^/  /' daemon-stats.out
+acked() { awk -v vm="$vm" '$1 == vm {n += $5} END {print n + 0}' daemon-stats.out; }
+check "show_stats through the daemon's control socket: the guest's requests ACKED ($(acked))" \
+  [ "$(acked)" -ge 2 ]
+check "still no operator command: no control client ran a command" no_command_path
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D5: SIGHUP reloads a changed file"
+printf '  settings:\n    %s:\n      queries: true\n' "$vm" >>vmpower.yaml # under vms:, the last section
+kill -HUP "$dp"
+check "SIGHUP: the reload applied the VM's new settings" \
+  wait_for 30 grep -q "ConfigReloader:   changed: VM '$vm': queries enabled" daemon.err
+reload_told() { [ "$(grep -c '^RELOADING=1' notified)" -eq 1 ] && [ "$(grep -c '^READY=1' notified)" -eq 2 ]; }
+check "systemd heard RELOADING=1, then READY=1 again" wait_for 10 reload_told
+
+# ---------------------------------------------------------------------------------------------
+stage "daemon D6: SIGTERM restores the tree"
+ctl_disconnect
+kill -TERM "$dp"
+if wait_for 30 eval '! kill -0 $dp 2>/dev/null'; then
+  wait "$dp"
+  code=$?
+  dp=""
+  check "the daemon exited with status 143 (the JVM's for SIGTERM; SuccessExitStatus=143)" [ $code -eq 143 ]
+else
+  fail "the daemon stopped within 30 s of SIGTERM"
+fi
+check "systemd heard STOPPING=1" notified_line '^STOPPING=1'
+check "the daemon removed its control socket at exit" [ ! -e "$work/daemon-control.sock" ]
+check "SIGTERM restored the fake cpufreq tree to its initial content" diff -r sysfs.initial sysfs
+journald_lines() { ! grep -qv '^<[0-7]>' daemon.err; }
+check "every daemon log line has its journald priority" journald_lines
 
 [ $fails -gt 0 ] && diagnostics
 summary

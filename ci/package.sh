@@ -97,6 +97,9 @@ mkdir -p "$tree"
 install -d -m 0755 "$tree/usr/bin" "$tree/usr/share/vmpower" "$tree/usr/share/man/man1" \
   "$tree/usr/share/doc/vmpower"
 install -m 0755 packaging/launchers/vm-power-mgr packaging/launchers/guest-vm-power-mgr "$tree/usr/bin/"
+# the service (issue 12's unit) and the configuration it reads, every key commented at its default
+install -D -m 0644 packaging/systemd/vmpower.service "$tree/lib/systemd/system/vmpower.service"
+install -D -m 0644 packaging/config/vmpower.yaml "$tree/etc/vmpower/vmpower.yaml"
 install -m 0644 "$host_jar" "$guest_jar" "$tree/usr/share/vmpower/"
 
 stage "man pages: asciidoctor"

@@ -29,6 +29,13 @@ Feature: Settings changed behind vmpower's back are noticed (drift), like tuned-
       2 of 4 managed CPU setting(s) differ from what vmpower wrote
       """
     And pCPU 2 runs at 1800000 kHz
+    Given the host serves its control socket to group "vmpower" (gid 995)
+    When I run "verify" through the control socket with --json
+    Then the exit status is 1
+    And the output is:
+      """
+      {"schema":1,"verify":{"checked":4,"drifted":[{"cpu":2,"setting":"scaling_setspeed","written":"2400000","found":"1800000","action":"none"},{"cpu":3,"setting":"scaling_governor","written":"userspace","found":"ondemand","action":"none"}]}}
+      """
 
   Scenario: Adopt (the default): the outside frequency becomes the one requests scale from
     Given the simulated host of the default scenario with its metrics endpoint and drift action adopt

@@ -1,5 +1,6 @@
 package io.vmpower.cli;
 
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.ChannelTransport;
@@ -78,9 +79,20 @@ public final class CapabilityReport {
             + (config.wireFormat().hasReplies() ? ", ACK/NACK replies" : ", no replies")
             + ")");
     out.addAll(channelDir(config.channelDir()));
-    config
-        .allowedPeerUid()
-        .ifPresent(uid -> out.add("Channel peers: only uid " + uid + " accepted"));
+    if (!config.allowedChannelDirs().isEmpty()) {
+      out.add(
+          "Channel sockets named by domain XML: allowed in "
+              + config.allowedChannelDirs().stream().map(Path::toString).sorted().toList()
+              + " besides the channel folder");
+    }
+    if (!config.allowedPeerUids().isEmpty()) {
+      ChannelRules.Rules rules = ChannelRules.Rules.of(config);
+      out.add(
+          "Channel peers: only uid"
+              + (config.allowedPeerUids().size() == 1 ? " " : "s ")
+              + rules.uidList()
+              + " accepted");
+    }
     return out;
   }
 

@@ -7,9 +7,11 @@ import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.net.URL;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * The logging of both programs (host and guest CLI), set up in code: diagnostics on standard error,
@@ -33,6 +35,34 @@ public final class CliLogConfigurator extends ContextAwareBase implements Config
   /** {@code resources} finds class path resources (tests pass their own). */
   CliLogConfigurator(Function<String, URL> resources) {
     this.resources = resources;
+  }
+
+  /**
+   * The daemon's logging: lines for journald ({@link JournalLayout}) on standard error, at INFO
+   * unless {@code -Dvmpower.log.level} says otherwise. Done only when logging was set up here (a
+   * test's or an operator's logback configuration is left alone); returns whether it was.
+   */
+  public static boolean useJournalFormat() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+      return false;
+    }
+    Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+    if (!(root.getAppender("STDERR") instanceof ConsoleAppender<ILoggingEvent> stderr)
+        || !(stderr.getEncoder() instanceof PatternLayoutEncoder)) {
+      return false;
+    }
+    JournalLayout layout = new JournalLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+    encoder.setContext(context);
+    encoder.setLayout(layout);
+    encoder.start();
+    stderr.stop();
+    stderr.setEncoder(encoder);
+    stderr.start();
+    root.setLevel(Level.toLevel(System.getProperty("vmpower.log.level"), Level.INFO));
+    return true;
   }
 
   @Override

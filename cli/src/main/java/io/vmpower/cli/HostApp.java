@@ -11,6 +11,7 @@ import io.vmpower.core.CoreModule;
 import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.PolicySettings;
+import io.vmpower.core.config.RunningConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.ControlListener;
 import io.vmpower.core.hal.ControlSocket;
@@ -20,6 +21,8 @@ import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.host.HostLifecycle;
 import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.host.StateFile;
+import io.vmpower.core.service.HostService;
+import io.vmpower.core.service.Service;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -29,16 +32,19 @@ import picocli.CommandLine;
 /**
  * One host, assembled: the injector over the core and a HAL module, the running monitor, and the
  * {@code vm_power>} command line, whose commands all run on one {@link CommandExecutor} thread,
- * and, when opened, the control socket's server, whose clients' commands run there too. The
- * launcher and the acceptance tests both drive it.
+ * and, when opened, the control socket's server, whose clients' commands run there too. Run from a
+ * configuration file, it starts as a service ({@link #startService}). The launcher and the
+ * acceptance tests both drive it.
  */
 public final class HostApp implements AutoCloseable {
   private final Injector injector;
   private final HostLifecycle lifecycle;
+  private final HostService service;
   private final CommandLine commandLine;
   private final ShellRunner shell;
   private final CommandExecutor executor;
   private volatile ControlServer control;
+  private volatile boolean serviceStarted;
 
   /** The host CLI's prompt. */
   public static final String PROMPT = "vm_power> ";
@@ -58,20 +64,40 @@ public final class HostApp implements AutoCloseable {
       PrintWriter out,
       PrintWriter err,
       Module... more) {
+    this(config, stateFile, RunningConfig.none(), hal, out, err, more);
+  }
+
+  /**
+   * A host that runs from {@code running}'s configuration when it comes from a file (then {@link
+   * #startService} starts it as a service), or an interactive host as the options alone make it
+   * ({@link RunningConfig#none()}); with {@code more} modules added.
+   */
+  public HostApp(
+      HostConfig config,
+      StateFile stateFile,
+      RunningConfig running,
+      Module hal,
+      PrintWriter out,
+      PrintWriter err,
+      Module... more) {
     List<Module> modules = new ArrayList<>();
-    modules.add(new CoreModule(config, stateFile));
+    modules.add(new CoreModule(config, stateFile, running));
     modules.add(hal);
     modules.addAll(List.of(more));
     this.injector = Guice.createInjector(modules);
     this.lifecycle = injector.getInstance(HostLifecycle.class);
+    this.service = injector.getInstance(HostService.class);
     HostCommands commands = injector.getInstance(HostCommands.class);
     GuiceFactory factory = new GuiceFactory(injector);
     this.commandLine = new CommandLine(commands, factory);
     // commands of their own concern, in classes of their own
     commandLine.addSubcommand(injector.getInstance(VerifyCommand.class));
     commandLine.addSubcommand(injector.getInstance(ShowEnergyCommand.class));
+    commandLine.addSubcommand(new CommandLine(injector.getInstance(ReloadCommand.class), factory));
     PolicyCli.addTo(commandLine, factory);
+    io.vmpower.cli.sim.SimCommands.addTo(commandLine, factory);
     this.shell = new ShellRunner(commandLine, PROMPT);
+    injector.getInstance(io.vmpower.cli.sim.SimCommands.Access.class).shell(shell);
     this.executor = new CommandExecutor(shell, injector.getInstance(ViewOutput.class));
     shell.setGate(executor);
     commandLine.setParameterExceptionHandler(
@@ -101,6 +127,28 @@ public final class HostApp implements AutoCloseable {
   }
 
   /**
+   * Starts the host as a service from its configuration (see {@link HostService}): every managed VM
+   * served with no command, the bound services and {@code more} (e.g. {@link
+   * #controlService(ControlSettings)}) started, the service manager told it is ready. The command
+   * thread is closed with the services, before the channels close.
+   *
+   * @throws Exception when it cannot start; {@link #shutdown()} then stops what started
+   */
+  public HostApp startService(Service... more) throws Exception {
+    serviceStarted = true;
+    List<Service> all = new ArrayList<>();
+    all.add(commandThread());
+    all.addAll(List.of(more));
+    service.start(all);
+    return this;
+  }
+
+  /** The host as a service: status, reload, stop. */
+  public HostService service() {
+    return service;
+  }
+
+  /**
    * Opens the control socket with {@code settings} and serves it: its clients' commands run one at
    * a time with the prompt's. Call after {@link #start()}.
    */
@@ -117,6 +165,52 @@ public final class HostApp implements AutoCloseable {
             dpdkInstructions(injector.getInstance(PolicyCommands.class)));
     control = server;
     return server.start();
+  }
+
+  /**
+   * The control socket as a service of {@link #startService}: opened once the VMs are managed and
+   * before the service manager hears READY=1, closed (its clients first) when the host stops.
+   */
+  public Service controlService(ControlSettings settings) {
+    return new Service() {
+      @Override
+      public String name() {
+        return "control socket " + settings.path();
+      }
+
+      @Override
+      public void start() throws IOException {
+        openControlSocket(settings);
+      }
+
+      @Override
+      public void close() {
+        ControlServer c = control;
+        if (c != null) {
+          c.close();
+        }
+      }
+    };
+  }
+
+  /**
+   * The command thread as a service: closed after the control socket, a running command let end.
+   */
+  private Service commandThread() {
+    return new Service() {
+      @Override
+      public String name() {
+        return "command thread";
+      }
+
+      @Override
+      public void start() {}
+
+      @Override
+      public void close() {
+        executor.close();
+      }
+    };
   }
 
   /**
@@ -203,9 +297,13 @@ public final class HostApp implements AutoCloseable {
 
   /**
    * Closes the control socket (its clients first), lets a running command finish, then closes
-   * channels and restores every CPU; returns the restore failure or null.
+   * channels and restores every CPU; returns the restore failure or null. A host started as a
+   * service stops as one ({@link HostService#stop()}: STOPPING=1, its services in reverse order).
    */
   public String shutdown() {
+    if (serviceStarted) {
+      return service.stop();
+    }
     ControlServer c = control;
     if (c != null) {
       c.close();

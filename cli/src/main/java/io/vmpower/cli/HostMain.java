@@ -3,31 +3,24 @@ package io.vmpower.cli;
 import com.google.inject.CreationException;
 import com.google.inject.Module;
 import com.google.inject.ProvisionException;
-import com.google.inject.multibindings.OptionalBinder;
 import com.google.inject.util.Modules;
+import io.vmpower.cli.config.ConfigLoader;
 import io.vmpower.cli.control.ControlClient;
 import io.vmpower.cli.control.ControlServer;
 import io.vmpower.cli.control.RemoteShell;
-import io.vmpower.cli.metrics.HostMetrics;
 import io.vmpower.cli.shell.ShellRunner;
-import io.vmpower.core.BuildInfo;
-import io.vmpower.core.config.DriftSettings;
-import io.vmpower.core.config.EnergySettings;
-import io.vmpower.core.config.HostConfig;
-import io.vmpower.core.config.MetricsSettings;
-import io.vmpower.core.config.PolicySettings;
+import io.vmpower.core.config.ConfigException;
+import io.vmpower.core.config.VmPowerConfig;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.ControlConnectException;
 import io.vmpower.core.hal.ControlSocket;
 import io.vmpower.core.hal.FrequencyException;
+import io.vmpower.core.hal.ServiceNotifier;
 import io.vmpower.core.host.StateFile;
-import io.vmpower.hal.linux.LinuxHalModule;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
 import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
-import io.vmpower.hal.sim.Scenario;
-import io.vmpower.hal.sim.ScenarioLoader;
-import io.vmpower.hal.sim.SimulatedClock;
+import io.vmpower.hal.linux.systemd.SystemdServiceNotifier;
 import io.vmpower.hal.sim.SimulatedHalModule;
 import io.vmpower.hal.sim.SimulatedHost;
 import io.vmpower.hal.sim.SimulatedQemuSockets;
@@ -38,17 +31,17 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 
-/** {@code bin/vm-power-mgr}: the host program. */
+/**
+ * {@code bin/vm-power-mgr}: the host program: the interactive {@code vm_power>} host, the daemon
+ * ({@code --daemon}, see {@link HostDaemon}) and {@code --restore}.
+ */
 public final class HostMain {
   private HostMain() {}
 
@@ -106,90 +99,61 @@ public final class HostMain {
     if (opts.restore) {
       return restore(opts, o, e);
     }
-    MetricsSettings metricsSettings;
-    DriftSettings driftSettings;
-    try {
-      metricsSettings = opts.metrics();
-    } catch (IllegalArgumentException ex) {
-      e.println("Error: --metrics-listen: " + ex.getMessage());
-      return 2;
+    if (opts.simRun.given()) {
+      return io.vmpower.cli.sim.SimLauncher.run(
+          opts.simRun, opts.simulated(), opts.scenarioFile(), o, e);
     }
-    EnergySettings energySettings;
-    PolicySettings policySettings;
+    HostAddOns addOns;
     try {
-      driftSettings = opts.drift();
-      energySettings = opts.energy();
-      policySettings = opts.policySettings();
+      addOns = HostAddOns.of(opts);
     } catch (IllegalArgumentException ex) {
       e.println("Error: " + ex.getMessage());
       return 2;
     }
-    Module drift =
-        binder -> {
-          OptionalBinder.newOptionalBinder(binder, DriftSettings.class)
-              .setBinding()
-              .toInstance(driftSettings);
-          OptionalBinder.newOptionalBinder(binder, EnergySettings.class)
-              .setBinding()
-              .toInstance(energySettings);
-        };
-    StateFile stateFile =
-        opts.stateFileOrNull() == null ? StateFile.none() : StateFile.at(opts.stateFileOrNull());
+    if (opts.daemon) {
+      if (opts.script != null || opts.json) {
+        e.println(
+            "Error: --daemon reads no commands; --script and --json are for the interactive host");
+        return 2;
+      }
+      return HostDaemon.run(opts, addOns, e, null);
+    }
     List<AutoCloseable> extras = new ArrayList<>();
     HostApp app;
-    String hal;
+    HostSetup setup;
     try {
-      Path dir;
-      Module module;
-      if (opts.simulated()) {
-        Scenario scenario =
-            opts.scenarioFile() == null
-                ? Scenario.defaultScenario()
-                : ScenarioLoader.load(opts.scenarioFile());
-        dir = opts.channelDir != null ? opts.channelDir : freshSimDir();
-        SimulatedHost host = new SimulatedHost(scenario, dir, SimulatedClock.followingRealTime());
-        extras.add(host);
-        module = demoModule(host);
-        hal =
-            "simulated host ("
-                + (opts.scenarioFile() == null ? "built-in scenario" : opts.scenarioFile())
-                + ") with real AF_UNIX channel sockets";
-      } else {
-        dir = opts.channelDir != null ? opts.channelDir : HostConfig.DEFAULT_CHANNEL_DIR;
-        module = new LinuxHalModule(opts.sysfsRoot, opts.libvirtUri);
-        hal = "Linux (libvirt " + opts.libvirtUri + ", sysfs " + opts.sysfsRoot + ")";
-      }
-      HostConfig config = opts.config(dir);
-      HostMetrics metrics = metricsSettings.enabled() ? new HostMetrics(BuildInfo.version()) : null;
-      Module policies = HostApp.policies(policySettings);
+      setup = HostSetup.create(opts);
+      extras.addAll(setup.extras);
+      StateFile stateFile = setup.stateFile;
       app =
-          metrics == null
-              ? new HostApp(config, stateFile, module, o, e, drift, policies)
-              : new HostApp(config, stateFile, module, o, e, drift, policies, metrics.module());
+          new HostApp(
+              setup.hostConfig, stateFile, setup.running, setup.module, o, e, addOns.modules());
       extras.add(0, app);
       if (opts.json) {
         app.viewMode(ViewOutput.Mode.JSON_LINE);
       }
       if (opts.simulated()) {
-        SimulatedQemuSockets sockets =
-            new SimulatedQemuSockets(app.injector().getInstance(SimulatedHost.class));
+        SimulatedQemuSockets sockets = new SimulatedQemuSockets(setup.simulatedHost);
         extras.add(1, sockets);
-        app.start();
-        app.capabilityReport(hal).forEach(o::println);
-        printGuestPorts(o, app.injector().getInstance(SimulatedHost.class), sockets);
+        start(app, setup);
+        app.capabilityReport(setup.hal).forEach(o::println);
+        printGuestPorts(o, setup.simulatedHost, sockets, setup.running.fromFile());
+        extras.add(0, io.vmpower.cli.sim.SimLauncher.live(app, scenarioOf(opts), sockets, o));
       } else {
-        app.start();
-        app.capabilityReport(hal).forEach(o::println);
+        start(app, setup);
+        app.capabilityReport(setup.hal).forEach(o::println);
       }
       if (opts.controlSocket != null) {
-        ControlServer server = app.openControlSocket(opts.controlSettings());
+        ControlServer server =
+            app.openControlSocket(
+                setup.running.fromFile()
+                    ? setup.running.current().control()
+                    : opts.controlSettings());
         o.println("Control socket: " + server.listener().description());
       }
-      if (metrics != null) {
-        extras.add(0, metrics);
-        metrics.collectFrom(app.injector());
-        InetSocketAddress at = startMetrics(metrics, metricsSettings);
-        o.println("Metrics: http://" + hostPort(at) + "/metrics");
+      if (addOns.metrics != null) {
+        extras.add(0, addOns.metrics);
+        o.println("Metrics: http://" + HostAddOns.hostPort(addOns.startMetrics(app)) + "/metrics");
       }
       o.println(
           stateFile.enabled()
@@ -197,13 +161,27 @@ public final class HostMain {
                   + stateFile.path()
                   + " (restore after kill -9: vm-power-mgr --restore)"
               : "State file: none (settings are restored on exit only)");
+      if (setup.running.fromFile()) {
+        o.println(
+            "Configuration: "
+                + setup.running.source().name()
+                + " (its VMs are managed by the host; 'reload' or SIGHUP reads it again)");
+      }
       app.notes().forEach(n -> e.println("Warning: " + n));
+    } catch (ConfigException ex) {
+      e.println("Error: " + ex.getMessage());
+      closeAll(extras);
+      return 1;
     } catch (CreationException | ProvisionException ex) {
       e.println("Error: cannot start the host: " + rootMessage(ex));
       closeAll(extras);
       return 1;
     } catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
       e.println("Error: cannot start the host: " + ex.getMessage());
+      closeAll(extras);
+      return 1;
+    } catch (Exception ex) {
+      e.println("Error: cannot start the host: " + rootMessage(ex));
       closeAll(extras);
       return 1;
     }
@@ -248,25 +226,6 @@ public final class HostMain {
       return 1;
     }
     return code;
-  }
-
-  private static InetSocketAddress startMetrics(HostMetrics metrics, MetricsSettings settings)
-      throws IOException {
-    try {
-      return metrics.start(settings.address());
-    } catch (IOException ex) {
-      throw new IOException(
-          "the metrics endpoint cannot listen on "
-              + settings.address()
-              + ": "
-              + (ex.getMessage() == null ? ex.toString() : ex.getMessage()),
-          ex);
-    }
-  }
-
-  private static String hostPort(InetSocketAddress at) {
-    String host = at.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + at.getPort();
   }
 
   /**
@@ -356,6 +315,19 @@ public final class HostMain {
   }
 
   /**
+   * The interactive host: from its configuration file (as a service: its VMs managed by itself,
+   * SIGHUP reloads) when {@code --config} is given, else exactly as the options make it.
+   */
+  private static void start(HostApp app, HostSetup setup) throws Exception {
+    if (setup.running.fromFile()) {
+      HangUpReload.install(app.service());
+      app.startService();
+    } else {
+      app.start();
+    }
+  }
+
+  /**
    * {@code --restore}: puts back the settings a killed host saved in the state file, through the
    * Linux HAL's cpufreq backend (no hypervisor, no channels), then removes the file.
    */
@@ -364,14 +336,26 @@ public final class HostMain {
       e.println("Error: --restore is for the Linux HAL: a simulated host keeps nothing after exit");
       return 2;
     }
-    StateFile file = StateFile.at(opts.stateFileOrNull());
+    Path sysfsRoot = opts.sysfsRootOrDefault();
+    Path statePath = opts.stateFileOrNull();
+    if (opts.config != null) {
+      try {
+        VmPowerConfig c = opts.override(ConfigLoader.load(opts.config, true));
+        sysfsRoot = c.sysfsRoot();
+        statePath = c.stateFile();
+      } catch (ConfigException | IllegalArgumentException ex) {
+        e.println("Error: " + ex.getMessage());
+        return 1;
+      }
+    }
+    StateFile file = StateFile.at(statePath);
     try {
       Optional<StateFile.Saved> saved = file.read();
       if (saved.isEmpty()) {
         o.println("Nothing to restore: no state file at " + file.path());
         return 0;
       }
-      SysfsCpuFrequencies cpus = new SysfsCpuFrequencies(opts.sysfsRoot);
+      SysfsCpuFrequencies cpus = new SysfsCpuFrequencies(sysfsRoot);
       if (!saved.get().backend().equals(cpus.description())) {
         e.println(
             "Error: "
@@ -398,7 +382,17 @@ public final class HostMain {
     }
   }
 
-  /** The simulated host with the real socket transport and control socket, for the live demo. */
+  private static io.vmpower.hal.sim.Scenario scenarioOf(HostOptions opts) throws IOException {
+    return opts.scenarioFile() == null
+        ? io.vmpower.hal.sim.Scenario.defaultScenario()
+        : io.vmpower.hal.sim.ScenarioLoader.load(opts.scenarioFile());
+  }
+
+  /**
+   * The simulated host with the real socket transport and control socket, for the live demo, and
+   * systemd's notification when {@code $NOTIFY_SOCKET} is set (a simulated daemon tells systemd
+   * too).
+   */
   public static Module demoModule(SimulatedHost host) {
     return Modules.override(new SimulatedHalModule(host))
         .with(
@@ -406,6 +400,10 @@ public final class HostMain {
               binder
                   .bind(ChannelTransport.class)
                   .toProvider(HostMain::socketTransport)
+                  .in(jakarta.inject.Singleton.class);
+              binder
+                  .bind(ServiceNotifier.class)
+                  .toProvider(SystemdServiceNotifier::fromEnvironment)
                   .in(jakarta.inject.Singleton.class);
               // real clients (--connect) reach the demo's control socket
               binder.bind(ControlSocket.class).to(UnixControlSocket.class);
@@ -420,13 +418,8 @@ public final class HostMain {
     }
   }
 
-  private static Path freshSimDir() throws IOException {
-    return Files.createTempDirectory(
-        "vmpower-sim-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-  }
-
-  private static void printGuestPorts(PrintWriter o, SimulatedHost host, SimulatedQemuSockets s) {
+  private static void printGuestPorts(
+      PrintWriter o, SimulatedHost host, SimulatedQemuSockets s, boolean managed) {
     o.println("Simulated guests: each channel's guest end is a socket (a virtio-serial port):");
     for (String vm : host.vmNames()) {
       for (int ch : host.channels(vm)) {
@@ -437,7 +430,13 @@ public final class HostMain {
       String vm = host.vmNames().get(0);
       Path port = s.guestSocket(vm, 0).getParent().resolve("virtio.serial.port.poweragent");
       o.println(
-          "Point the guest CLI at them, after add_vm " + vm + " and add_channels " + vm + " all:");
+          managed
+              ? "Point the guest CLI at them:"
+              : "Point the guest CLI at them, after add_vm "
+                  + vm
+                  + " and add_channels "
+                  + vm
+                  + " all:");
       o.println("  bin/guest-vm-power-mgr --vm-name " + vm + " --port-prefix " + port);
       o.println(
           "or a DPDK guest through socat: socat PTY,link=/dev/virtio-ports/"
@@ -446,7 +445,7 @@ public final class HostMain {
     }
   }
 
-  private static String rootMessage(Throwable t) {
+  static String rootMessage(Throwable t) {
     Throwable c = t;
     while (c.getCause() != null && c.getCause() != c) {
       c = c.getCause();
@@ -454,7 +453,7 @@ public final class HostMain {
     return c.getMessage() == null ? c.toString() : c.getMessage();
   }
 
-  private static void closeAll(List<AutoCloseable> closeables) {
+  static void closeAll(List<AutoCloseable> closeables) {
     for (AutoCloseable c : closeables) {
       try {
         c.close();

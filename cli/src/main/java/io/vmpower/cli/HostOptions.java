@@ -1,18 +1,20 @@
 package io.vmpower.cli;
 
 import io.vmpower.core.BuildInfo;
+import io.vmpower.core.config.ChannelSettings;
 import io.vmpower.core.config.ControlSettings;
 import io.vmpower.core.config.DriftSettings;
 import io.vmpower.core.config.EnergySettings;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.config.PolicySettings;
+import io.vmpower.core.config.VmPowerConfig;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Option;
     description = {
       "The vmpower host: a channel monitor serving guests' frequency requests, and the vm_power>"
           + " CLI.",
-      "Without --sim it uses the Linux HAL (libvirt, cpufreq sysfs, AF_UNIX sockets)."
+      "Without --sim it uses the Linux HAL (libvirt, cpufreq sysfs, AF_UNIX sockets).",
+      "With --daemon it runs as a service from its configuration file (docs/configuration.md)."
     },
     exitCodeListHeading = "%nExit status:%n",
     exitCodeList = {
@@ -63,11 +66,32 @@ public final class HostOptions {
           "Run on the simulated host: the built-in default scenario, or a YAML/JSON scenario file.")
   String sim;
 
+  /** {@code --run}, {@code --report}, {@code --compare}, {@code --seed} (accelerated runs). */
+  @picocli.CommandLine.Mixin
+  io.vmpower.cli.sim.SimRunOptions simRun = new io.vmpower.cli.sim.SimRunOptions();
+
+  @Option(
+      names = "--daemon",
+      description =
+          "Run as a service, in the foreground with no shell: serve every VM of the configuration"
+              + " (--config) by itself until SIGTERM or SIGINT; SIGHUP reloads the configuration;"
+              + " tells systemd when it is ready ($NOTIFY_SOCKET); logs to standard error for"
+              + " journald.")
+  boolean daemon;
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "The configuration file (YAML, see docs/configuration.md); options given here override"
+              + " it. Default with --daemon: /etc/vmpower/vmpower.yaml (which may be missing)."
+              + " Without --daemon the host then also manages the file's VMs by itself.")
+  Path config;
+
   @Option(
       names = "--libvirt-uri",
       paramLabel = "URI",
-      defaultValue = "qemu:///system",
-      description = "libvirt connection URI (default: ${DEFAULT-VALUE}).")
+      description = "libvirt connection URI (default: qemu:///system).")
   String libvirtUri;
 
   @Option(
@@ -81,17 +105,15 @@ public final class HostOptions {
   @Option(
       names = "--sysfs-root",
       paramLabel = "DIR",
-      defaultValue = "/sys",
-      description = "The folder that stands for /sys (default: ${DEFAULT-VALUE}).")
+      description = "The folder that stands for /sys (default: /sys).")
   Path sysfsRoot;
 
   @Option(
       names = "--wire",
       paramLabel = "dpdk|legacy",
-      defaultValue = "dpdk",
       description =
           "Request format guests speak: dpdk (464 bytes, ACK/NACK replies) or legacy (16 bytes, no"
-              + " replies). Default: ${DEFAULT-VALUE}.")
+              + " replies). Default: dpdk.")
   String wire;
 
   @Option(
@@ -109,9 +131,8 @@ public final class HostOptions {
   @Option(
       names = "--max-channels",
       paramLabel = "N",
-      defaultValue = "64",
-      description = "Channels per VM: numbers 0 to N-1 (default: ${DEFAULT-VALUE}).")
-  int maxChannels;
+      description = "Channels per VM: numbers 0 to N-1 (default: 64).")
+  Integer maxChannels;
 
   @Option(
       names = "--restore",
@@ -178,7 +199,8 @@ public final class HostOptions {
   @Option(
       names = "--json",
       description =
-          "Print each show_* command's view as one line of JSON (see docs/control-protocol.md).")
+          "Print each show_* command's view, and verify's, as one line of JSON (see"
+              + " docs/control-protocol.md).")
   boolean json;
 
   /** The control socket's settings: the defaults with the options' path and group. */
@@ -284,14 +306,83 @@ public final class HostOptions {
   }
 
   /** The default state file of the Linux HAL. */
-  public static final Path DEFAULT_STATE_FILE = Path.of("/run/vmpower/state.properties");
+  public static final Path DEFAULT_STATE_FILE = VmPowerConfig.DEFAULT_STATE_FILE;
 
-  /** The state file in use: the option, else the default for the Linux HAL, else none. */
+  /**
+   * The state file in use without a configuration file: the option, else the default for the Linux
+   * HAL, else none.
+   */
   public Path stateFileOrNull() {
     if (stateFile != null) {
       return stateFile;
     }
     return simulated() ? null : DEFAULT_STATE_FILE;
+  }
+
+  /** Whether the host runs from a configuration file: {@code --daemon} or {@code --config}. */
+  public boolean fromConfig() {
+    return daemon || config != null;
+  }
+
+  /** The configuration file: {@code --config}, else the default one. */
+  public Path configFile() {
+    return config != null ? config : VmPowerConfig.DEFAULT_FILE;
+  }
+
+  /** Whether the configuration file must exist: it does when {@code --config} names it. */
+  public boolean configRequired() {
+    return config != null;
+  }
+
+  /** The libvirt URI without a configuration file: the option, else the default. */
+  public String libvirtUriOrDefault() {
+    return libvirtUri != null ? libvirtUri : VmPowerConfig.DEFAULT_LIBVIRT_URI;
+  }
+
+  /** The sysfs root without a configuration file: the option, else the default. */
+  public Path sysfsRootOrDefault() {
+    return sysfsRoot != null ? sysfsRoot : VmPowerConfig.DEFAULT_SYSFS_ROOT;
+  }
+
+  /**
+   * A configuration with the options given here in place of the file's: {@code --libvirt-uri},
+   * {@code --sysfs-root}, {@code --state-file}, {@code --wire}, {@code --channel-dir} (the channel
+   * folder), {@code --allowed-uid} (the one allowed uid), {@code --max-channels}.
+   *
+   * @throws io.vmpower.core.config.ConfigValueException when an option's value is refused
+   */
+  public VmPowerConfig override(VmPowerConfig file) {
+    VmPowerConfig c = file;
+    if (libvirtUri != null) {
+      c = c.withLibvirtUri(libvirtUri);
+    }
+    if (sysfsRoot != null) {
+      c = c.withSysfsRoot(sysfsRoot.toAbsolutePath());
+    }
+    if (stateFile != null) {
+      c = c.withStateFile(stateFile.toAbsolutePath());
+    }
+    if (wire != null) {
+      c = c.withWire(wire);
+    }
+    ChannelSettings ch = c.channels();
+    if (channelDir != null) {
+      ch = ch.withFolder(channelDir.toAbsolutePath());
+    }
+    if (allowedUid != null) {
+      ch = ch.withAllowedPeerUids(List.of(allowedUid));
+    }
+    if (maxChannels != null) {
+      ch = ch.withMaxPerVm(maxChannels);
+    }
+    ControlSettings control = c.control();
+    if (controlSocket != null) {
+      control = control.withPath(controlSocket.toAbsolutePath());
+    }
+    if (controlGroup != null) {
+      control = control.withGroup(controlGroup);
+    }
+    return c.withChannels(ch).withControl(control);
   }
 
   public boolean simulated() {
@@ -328,11 +419,12 @@ public final class HostOptions {
     return s;
   }
 
+  /** The host's settings without a configuration file, as the options give them. */
   public HostConfig config(Path dir) {
     return HostConfig.defaults(dir)
-        .withWireFormat(WireFormat.parse(wire))
-        .withMaxChannelsPerVm(maxChannels)
-        .withAllowedPeerUid(
-            allowedUid == null ? OptionalLong.empty() : OptionalLong.of(allowedUid));
+        .withWireFormat(WireFormat.parse(wire == null ? WireFormat.DPDK.optionName() : wire))
+        .withMaxChannelsPerVm(
+            maxChannels == null ? ChannelSettings.DEFAULT_MAX_PER_VM : maxChannels)
+        .withAllowedPeerUids(allowedUid == null ? Set.of() : Set.of(allowedUid));
   }
 }

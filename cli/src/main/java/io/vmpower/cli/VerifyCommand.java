@@ -4,7 +4,6 @@ import io.vmpower.core.drift.DriftCheck;
 import io.vmpower.core.drift.DriftCheck.Drift;
 import io.vmpower.core.drift.DriftCheck.Report;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code verify}, like {@code tuned-adm verify}: every setting vmpower manages compared with what
  * it last wrote; exit code 1 when any differs. Changes nothing (the drift timer re-applies or
- * adopts).
+ * adopts). A view: text, or JSON with {@code --json}.
  */
 @Command(
     name = "verify",
@@ -24,20 +23,20 @@ import picocli.CommandLine.Spec;
             + " differences (drift). Example: verify")
 public final class VerifyCommand implements Callable<Integer> {
   private final DriftCheck drift;
+  private final ViewOutput output;
 
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Inject
-  public VerifyCommand(DriftCheck drift) {
+  public VerifyCommand(DriftCheck drift, ViewOutput output) {
     this.drift = drift;
+    this.output = output;
   }
 
   @Override
   public Integer call() {
     Report r = drift.verify();
-    PrintWriter out = spec.commandLine().getOut();
-    lines(r).forEach(out::println);
-    out.flush();
+    output.show(spec.commandLine().getOut(), "verify", r, VerifyCommand::lines);
     return r.drifted().isEmpty() ? 0 : 1;
   }
 

@@ -168,17 +168,18 @@ public final class HostSteps {
 
   @Then("channel {int} of {word} becomes {word}")
   public void channelBecomes(int channel, String vm, String state) {
-    io.vmpower.core.vm.Channel c =
-        world
-            .app()
-            .injector()
-            .getInstance(io.vmpower.core.vm.VmRegistry.class)
-            .find(vm)
-            .orElseThrow()
-            .channel(channel);
+    io.vmpower.core.vm.VmRegistry registry =
+        world.app().injector().getInstance(io.vmpower.core.vm.VmRegistry.class);
     org.awaitility.Awaitility.await()
         .atMost(java.time.Duration.ofSeconds(5))
-        .untilAsserted(() -> assertEquals(state, c.state().name(), "state of " + c));
+        .untilAsserted(
+            () -> {
+              // looked up each time: the daemon may add the VM or the channel meanwhile
+              io.vmpower.core.vm.Channel c =
+                  registry.find(vm).map(v -> v.channel(channel)).orElse(null);
+              assertEquals(
+                  state, c == null ? "absent" : c.state().name(), "state of " + vm + "." + channel);
+            });
   }
 
   @When("the simulated hypervisor becomes unreachable")

@@ -1,11 +1,23 @@
 package io.vmpower.features;
 
 import io.cucumber.guice.ScenarioScoped;
+import io.vmpower.cli.HostApp;
 import io.vmpower.cli.HostMain;
+import io.vmpower.cli.config.ConfigLoader;
+import io.vmpower.core.config.ConfigException;
+import io.vmpower.core.config.ConfigSource;
+import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.RunningConfig;
+import io.vmpower.core.config.VmPowerConfig;
+import io.vmpower.core.host.StateFile;
+import io.vmpower.hal.linux.LinuxHalModule;
+import io.vmpower.hal.linux.libvirt.LibvirtConnect;
+import io.vmpower.hal.linux.libvirt.LibvirtConnector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -41,6 +53,15 @@ public final class LinuxHostWorld implements AutoCloseable {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private CompletableFuture<Integer> exit;
+  private HostApp daemon;
+  private final List<LibvirtConnect> connections =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final LibvirtConnector connector =
+      (uri, readOnly) -> {
+        LibvirtConnect c = new LibvirtConnect(uri, readOnly);
+        connections.add(c);
+        return c;
+      };
 
   public LinuxHostWorld() {
     try {
@@ -62,7 +83,23 @@ public final class LinuxHostWorld implements AutoCloseable {
 
   /** A domain of the libvirt test node: {@code pins.get(v)} is the cpuset of vCPU v. */
   public void domain(String name, boolean running, List<String> pins) {
+    domain(name, running, pins, Map.of());
+  }
+
+  /**
+   * A domain of the libvirt test node whose XML names power channels: number to the socket QEMU
+   * binds ({@code <channel type='unix'><source mode='bind' path=.../><target type='virtio'
+   * name='virtio.serial.port.poweragent.N'/>}).
+   */
+  public void domain(String name, boolean running, List<String> pins, Map<Integer, Path> power) {
     vms.add(name);
+    nodeXml.append(domainXml(name, running, pins, power));
+  }
+
+  /** The XML of a domain as the test node (and domainDefineXML) take it. */
+  public static String domainXml(
+      String name, boolean running, List<String> pins, Map<Integer, Path> power) {
+    StringBuilder nodeXml = new StringBuilder();
     nodeXml
         .append("  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>\n")
         .append("    <name>")
@@ -76,11 +113,29 @@ public final class LinuxHostWorld implements AutoCloseable {
       nodeXml.append("      <vcpupin vcpu='").append(v).append("' cpuset='").append(pins.get(v));
       nodeXml.append("'/>\n");
     }
+    nodeXml.append("    </cputune>\n    <os><type>hvm</type></os>\n");
+    if (!power.isEmpty()) {
+      nodeXml.append("    <devices>\n");
+      new TreeMap<>(power)
+          .forEach(
+              (n, socket) ->
+                  nodeXml
+                      .append("      <channel type='unix'><source mode='bind' path='")
+                      .append(socket)
+                      .append("'/><target type='virtio' name='virtio.serial.port.poweragent.")
+                      .append(n)
+                      .append("'/></channel>\n"));
+      nodeXml.append("    </devices>\n");
+    }
     nodeXml
-        .append("    </cputune>\n    <os><type>hvm</type></os>\n")
         .append("    <test:runstate>")
         .append(running ? 1 : 5)
         .append("</test:runstate>\n  </domain>\n");
+    return nodeXml.toString();
+  }
+
+  public Path dir() {
+    return dir;
   }
 
   /** An acpi-cpufreq CPU tree with {@code n} CPUs at {@code khz}, governor {@code governor}. */
@@ -121,13 +176,7 @@ public final class LinuxHostWorld implements AutoCloseable {
     listeners.put(vm + "." + n, s);
   }
 
-  /** Starts the host program on these components, with commands typed on its standard input. */
-  public void startHost() throws IOException {
-    startHost(new String[0]);
-  }
-
-  /** As {@link #startHost()}, with more options. */
-  public void startHost(String... more) throws IOException {
+  private Path writeNode() throws IOException {
     Path node = dir.resolve("node.xml");
     Files.writeString(
         node,
@@ -136,6 +185,67 @@ public final class LinuxHostWorld implements AutoCloseable {
             + "  <memory>8388608</memory>\n"
             + nodeXml
             + "</node>\n");
+    return node;
+  }
+
+  /**
+   * Starts the host as {@code vm-power-mgr --daemon} does on these components: the configuration
+   * {@code yaml} read by the launcher's loader, with the test node, the cpufreq tree, the channel
+   * folder and a state file of this world over it (as the options would), and libvirt reached
+   * through {@link #connector} so that the scenario can start, stop and define domains on the
+   * daemon's own connection (the test driver's state is per connection).
+   */
+  public void startDaemon(String yaml) throws Exception {
+    Path node = writeNode();
+    treeBefore = snapshot(sys);
+    Path config = Files.writeString(dir.resolve("vmpower.yaml"), yaml);
+    ConfigSource source =
+        new ConfigSource() {
+          @Override
+          public String name() {
+            return config.toString();
+          }
+
+          @Override
+          public VmPowerConfig load() throws ConfigException {
+            VmPowerConfig c = ConfigLoader.load(config, true);
+            return c.withLibvirtUri("test://" + node.toAbsolutePath())
+                .withSysfsRoot(sys.toAbsolutePath())
+                .withStateFile(stateFile().toAbsolutePath())
+                .withChannels(c.channels().withFolder(channels.toAbsolutePath()));
+          }
+        };
+    VmPowerConfig c = source.load();
+    PrintWriter w = new PrintWriter(new PrintStream(new Sync(err), true, StandardCharsets.UTF_8));
+    daemon =
+        new HostApp(
+            HostConfig.from(c, channels),
+            StateFile.at(c.stateFile()),
+            new RunningConfig(source, c),
+            new LinuxHalModule(c.sysfsRoot(), c.libvirtUri(), connector),
+            w,
+            w);
+    daemon.startService();
+  }
+
+  /** The daemon started by {@link #startDaemon}. */
+  public HostApp daemon() {
+    return daemon;
+  }
+
+  /** The libvirt connection the daemon uses (its latest). */
+  public LibvirtConnect libvirt() {
+    return connections.get(connections.size() - 1);
+  }
+
+  /** Starts the host program on these components, with commands typed on its standard input. */
+  public void startHost() throws IOException {
+    startHost(new String[0]);
+  }
+
+  /** As {@link #startHost()}, with more options. */
+  public void startHost(String... more) throws IOException {
+    Path node = writeNode();
     treeBefore = snapshot(sys);
     typing = new TypedInput();
     TypedInput in = typing;
@@ -231,6 +341,9 @@ public final class LinuxHostWorld implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    if (daemon != null) {
+      daemon.shutdown();
+    }
     if (typing != null) {
       typing.close();
     }

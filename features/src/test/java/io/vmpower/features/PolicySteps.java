@@ -62,6 +62,12 @@ public final class PolicySteps {
     world.host().load(vm, vcpu, percent);
   }
 
+  @io.cucumber.java.en.Then("vCPU {int} of {word} is loaded {int} %")
+  public void loaded(int vcpu, String vm, int percent) {
+    org.junit.jupiter.api.Assertions.assertEquals(
+        percent, world.host().loadOf(vm, vcpu), 1e-9, "load of vCPU " + vcpu + " of " + vm);
+  }
+
   @Given("interface {word} of {word} receives {long} packets per second")
   @When("interface {word} of {word} starts receiving {long} packets per second")
   public void packets(String mac, String vm, long pps) {

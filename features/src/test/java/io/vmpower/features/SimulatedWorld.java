@@ -2,15 +2,22 @@ package io.vmpower.features;
 
 import io.cucumber.guice.ScenarioScoped;
 import io.vmpower.cli.HostApp;
+import io.vmpower.cli.config.ConfigLoader;
 import io.vmpower.cli.metrics.HostMetrics;
+import io.vmpower.core.config.ConfigException;
+import io.vmpower.core.config.ConfigSource;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.config.PolicySettings;
+import io.vmpower.core.config.RunningConfig;
+import io.vmpower.core.config.VmPowerConfig;
+import io.vmpower.core.host.StateFile;
 import io.vmpower.core.policy.PolicyEngine;
 import io.vmpower.hal.sim.Scenario;
 import io.vmpower.hal.sim.ScenarioLoader;
 import io.vmpower.hal.sim.SimulatedHalModule;
 import io.vmpower.hal.sim.SimulatedHost;
+import io.vmpower.hal.sim.SimulatedServiceNotifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,6 +39,9 @@ public final class SimulatedWorld implements AutoCloseable {
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
   private int lastExit;
+  private int commands;
+  private Path configFile;
+  private SimulatedServiceNotifier notifier;
   private String lastOut = "";
   private String lastErr = "";
 
@@ -151,6 +161,68 @@ public final class SimulatedWorld implements AutoCloseable {
     start(null, null);
   }
 
+  /**
+   * Starts the host as {@code vm-power-mgr --daemon --config FILE} does, over the simulated host of
+   * {@code scenarioYaml} (the built-in scenario when null) with in-memory channels: the
+   * configuration file {@code configYaml} is written to the scenario's folder, read by the
+   * launcher's loader, and read again by each reload; the service manager is a {@link
+   * SimulatedServiceNotifier}. The channel folder is the simulated host's.
+   */
+  public void startDaemon(String scenarioYaml, String configYaml) {
+    try {
+      dir = Files.createTempDirectory("vmpower-features-");
+      configFile = dir.resolve("vmpower.yaml");
+      Files.writeString(configFile, configYaml);
+      Scenario scenario =
+          scenarioYaml == null
+              ? Scenario.defaultScenario()
+              : ScenarioLoader.parse(scenarioYaml, ScenarioLoader.Format.YAML, "feature");
+      host = new SimulatedHost(scenario, dir);
+      notifier = new SimulatedServiceNotifier();
+      Path folder = dir.toAbsolutePath();
+      ConfigSource source =
+          new ConfigSource() {
+            @Override
+            public String name() {
+              return configFile.toString();
+            }
+
+            @Override
+            public VmPowerConfig load() throws ConfigException {
+              VmPowerConfig c = ConfigLoader.load(configFile, true);
+              return c.withChannels(c.channels().withFolder(folder));
+            }
+          };
+      VmPowerConfig config = source.load();
+      app =
+          new HostApp(
+              HostConfig.from(config, dir),
+              StateFile.none(),
+              new RunningConfig(source, config),
+              new SimulatedHalModule(host, notifier),
+              new PrintWriter(out),
+              new PrintWriter(err));
+      app.startService();
+    } catch (Exception e) {
+      throw new IllegalStateException("the daemon did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /** The daemon's configuration file. */
+  public Path configFile() {
+    return configFile;
+  }
+
+  /** What the daemon told its service manager. */
+  public SimulatedServiceNotifier serviceManager() {
+    return notifier;
+  }
+
+  /** How many commands were run at the host's prompt ({@link #run}). */
+  public int commands() {
+    return commands;
+  }
+
   public Path dir() {
     return dir;
   }
@@ -209,6 +281,7 @@ public final class SimulatedWorld implements AutoCloseable {
   /** Runs a command line at the host's prompt and keeps its output. */
   public int run(String line) {
     HostApp a = app();
+    commands++;
     out.getBuffer().setLength(0);
     err.getBuffer().setLength(0);
     lastExit = a.execute(line);

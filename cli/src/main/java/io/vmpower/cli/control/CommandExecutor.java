@@ -24,6 +24,13 @@ import java.util.function.IntSupplier;
  */
 public final class CommandExecutor implements ShellRunner.Gate, AutoCloseable {
   /** What a command printed and returned. */
+  private static final ThreadLocal<Boolean> CAPTURED = new ThreadLocal<>();
+
+  /** Whether the command running on this thread is a control client's (its output captured). */
+  public static boolean capturing() {
+    return Boolean.TRUE.equals(CAPTURED.get());
+  }
+
   public record Outcome(int status, List<String> output, List<String> error, ObjectNode result) {}
 
   private final ShellRunner shell;
@@ -77,6 +84,7 @@ public final class CommandExecutor implements ShellRunner.Gate, AutoCloseable {
   public Outcome runCaptured(String line, boolean json) throws Exception {
     return call(
         () -> {
+          CAPTURED.set(true);
           StringWriter out = new StringWriter();
           StringWriter err = new StringWriter();
           views.mode(json ? ViewOutput.Mode.JSON_RESULT : ViewOutput.Mode.TEXT);
@@ -88,6 +96,7 @@ public final class CommandExecutor implements ShellRunner.Gate, AutoCloseable {
             result = views.takeResult();
           } finally {
             views.mode(ViewOutput.Mode.TEXT);
+            CAPTURED.remove();
           }
           return new Outcome(status, lines(out.toString()), lines(err.toString()), result);
         });

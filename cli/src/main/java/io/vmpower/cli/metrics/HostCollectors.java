@@ -5,7 +5,9 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.drift.DriftCheck;
+import io.vmpower.core.energy.EnergyAttribution;
 import io.vmpower.core.energy.EnergyMeter;
+import io.vmpower.core.energy.EnergySampler;
 import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyZone;
 import io.vmpower.core.hal.FrequencyTable;
@@ -39,7 +41,7 @@ final class HostCollectors {
       VmRegistry vms,
       PowerManager power,
       DriftCheck drift,
-      EnergyMeter energy,
+      EnergySampler energy,
       PolicyCommands policies) {
     channels(registry, vms);
     cpus(registry, power);
@@ -113,10 +115,50 @@ final class HostCollectors {
         .register(registry);
   }
 
-  private static void energy(PrometheusRegistry registry, EnergyMeter meter) {
+  private static void energy(PrometheusRegistry registry, EnergySampler sampler) {
+    EnergyMeter meter = sampler.meter();
     if (meter.zones().isEmpty()) {
       return;
     }
+    CounterWithCallback.builder()
+        .name("vmpower_vm_energy_joules")
+        .help(
+            "Energy attributed to each VM since vmpower started: each package's joules split by"
+                + " its vCPUs' busy time weighted by the power of the frequency vmpower set"
+                + " (docs/energy.md)")
+        .labelNames("vm")
+        .callback(
+            cb -> {
+              sampler.sampleNow();
+              EnergyAttribution.Totals t = sampler.attribution().totals();
+              new java.util.TreeMap<>(t.vmJoules()).forEach((vm, j) -> cb.call(j, vm));
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("vmpower_unattributed_energy_joules")
+        .help(
+            "Energy a package counted while no VM was busy on it (with the per-VM joules, the"
+                + " package's total as of the last attribution sample)")
+        .labelNames("package")
+        .callback(
+            cb -> {
+              sampler.sampleNow();
+              new java.util.TreeMap<>(sampler.attribution().totals().unattributedJoules())
+                  .forEach((p, j) -> cb.call(j, Integer.toString(p)));
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("vmpower_energy_attribution_samples")
+        .help("Samples of the per-VM energy attribution that read the VMs' vCPU times")
+        .callback(cb -> cb.call(sampler.status().samples()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("vmpower_energy_attribution_failures")
+        .help(
+            "Samples of the per-VM energy attribution that could not read the VMs (the energy"
+                + " waits for the next sample that can)")
+        .callback(cb -> cb.call(sampler.status().failures()))
+        .register(registry);
     CounterWithCallback.builder()
         .name("vmpower_energy_zone_joules")
         .help(

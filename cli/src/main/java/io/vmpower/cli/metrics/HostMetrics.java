@@ -10,7 +10,7 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vmpower.core.config.MetricsSettings;
 import io.vmpower.core.drift.DriftCheck;
-import io.vmpower.core.energy.EnergyMeter;
+import io.vmpower.core.energy.EnergySampler;
 import io.vmpower.core.host.PolicyCommands;
 import io.vmpower.core.metrics.HostTimers;
 import io.vmpower.core.power.PowerManager;
@@ -60,7 +60,7 @@ public final class HostMetrics implements AutoCloseable {
         injector.getInstance(VmRegistry.class),
         injector.getInstance(PowerManager.class),
         injector.getInstance(DriftCheck.class),
-        injector.getInstance(EnergyMeter.class),
+        injector.getInstance(EnergySampler.class),
         injector.getInstance(PolicyCommands.class));
     return this;
   }

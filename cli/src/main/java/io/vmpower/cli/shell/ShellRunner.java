@@ -71,6 +71,8 @@ public final class ShellRunner {
    *     added, and its error handlers replaced by the shell's
    * @param prompt shown before each interactive command, e.g. {@code vm_power(guest)> }
    */
+  private volatile Terminal terminal;
+
   public ShellRunner(CommandLine commands, String prompt) {
     this.commands = Objects.requireNonNull(commands);
     this.prompt = Objects.requireNonNull(prompt);
@@ -83,6 +85,11 @@ public final class ShellRunner {
   }
 
   /** Whether a {@code quit} command was run. */
+  /** The terminal of the interactive prompt, or null when the shell reads a script or lines. */
+  public Terminal terminal() {
+    return terminal;
+  }
+
   public boolean quitRequested() {
     return quit;
   }
@@ -155,6 +162,7 @@ public final class ShellRunner {
    * @return 0
    */
   public int runInteractive(Terminal terminal, Path historyFile) {
+    this.terminal = terminal;
     return ShellLoop.interactive(
         terminal,
         commands.getCommandName(),

@@ -64,6 +64,13 @@ public class MonitorBenchmark {
   @Param({"off", "on"})
   public String policies;
 
+  /**
+   * off: no energy counters; on: the per-VM energy attribution's weight integrals, advanced at
+   * every frequency write (what a host with energy counters does).
+   */
+  @Param({"off", "on"})
+  public String energy;
+
   private BenchMetrics bench;
 
   private Path monitored;
@@ -109,12 +116,15 @@ public class MonitorBenchmark {
       bench = bench == null ? new BenchMetrics() : bench;
       timers = bench.timers();
     }
-    RequestDispatcher dispatcher =
-        new RequestDispatcher(
-            new PowerManager(
-                FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks(),
-                Clock.SYSTEM,
-                timers));
+    PowerManager power =
+        new PowerManager(
+            FakeCpuFrequencies.uniform(4, FakeCpuFrequencies.TURBO_TABLE, 4).forBenchmarks(),
+            Clock.SYSTEM,
+            timers);
+    if (energy.equals("on")) {
+      power.trackWeights();
+    }
+    RequestDispatcher dispatcher = new RequestDispatcher(power);
     if (policies.equals("on")) {
       Vm policyVm =
           new Vm(new VmInfo("policy-vm", VmState.RUNNING, 2, List.of(CpuSet.of(2), CpuSet.of(3))));

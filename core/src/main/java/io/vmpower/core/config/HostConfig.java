@@ -4,15 +4,20 @@ import io.vmpower.core.vm.ChannelName;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Settings of the host program.
+ * Settings of the host program as it starts; those that a reload may change later are kept live by
+ * {@link ChannelRules}.
  *
  * @param channelDir the folder of channel sockets, {@code {vm}.{n}} ({@code /tmp/powermonitor})
  * @param wireFormat what guests speak ({@link WireFormat#DPDK})
  * @param maxChannelsPerVm channel numbers run 0 to this minus one (64, as the seed)
- * @param allowedPeerUid when set, only a peer with this uid may sit behind a channel socket
+ * @param allowedPeerUids the uids a peer behind a channel socket may have; empty: any
+ * @param allowedChannelDirs besides {@code channelDir}, the folders a channel socket the daemon
+ *     finds in a domain XML may be in (none)
  * @param reattachMin first delay before re-attaching a hung-up channel (100 ms)
  * @param reattachMax longest delay between re-attach attempts (5 s)
  * @param outputQueueBytes replies kept per channel for a guest that does not read (64 KiB)
@@ -22,7 +27,8 @@ public record HostConfig(
     Path channelDir,
     WireFormat wireFormat,
     int maxChannelsPerVm,
-    OptionalLong allowedPeerUid,
+    Set<Long> allowedPeerUids,
+    List<Path> allowedChannelDirs,
     Duration reattachMin,
     Duration reattachMax,
     int outputQueueBytes,
@@ -30,10 +36,13 @@ public record HostConfig(
 
   public static final Path DEFAULT_CHANNEL_DIR = Path.of("/tmp/powermonitor");
 
+  /** The most channels a VM may have: numbers 0 to 4095. */
+  public static final int MAX_CHANNELS = 4096;
+
   public HostConfig {
-    if (maxChannelsPerVm < 1 || maxChannelsPerVm > 4096) {
+    if (maxChannelsPerVm < 1 || maxChannelsPerVm > MAX_CHANNELS) {
       throw new IllegalArgumentException(
-          "max channels per VM must be 1-4096, got " + maxChannelsPerVm);
+          "max channels per VM must be 1-" + MAX_CHANNELS + ", got " + maxChannelsPerVm);
     }
     if (reattachMin.isNegative()
         || reattachMin.isZero()
@@ -46,6 +55,8 @@ public record HostConfig(
     if (packetsPerTurn < 1) {
       throw new IllegalArgumentException("packets per turn must be at least 1");
     }
+    allowedPeerUids = Set.copyOf(new TreeSet<>(allowedPeerUids));
+    allowedChannelDirs = List.copyOf(allowedChannelDirs);
   }
 
   /** The defaults, with the given channel folder. */
@@ -54,11 +65,24 @@ public record HostConfig(
         channelDir,
         WireFormat.DPDK,
         64,
-        OptionalLong.empty(),
+        Set.of(),
+        List.of(),
         Duration.ofMillis(100),
         Duration.ofSeconds(5),
         64 * 1024,
         32);
+  }
+
+  /**
+   * The settings of a configuration file, with {@code channelDir} as the channel folder (the
+   * file's, or the simulated host's own).
+   */
+  public static HostConfig from(VmPowerConfig file, Path channelDir) {
+    return defaults(channelDir)
+        .withWireFormat(file.wireFormat())
+        .withMaxChannelsPerVm(file.channels().maxPerVm())
+        .withAllowedPeerUids(Set.copyOf(file.channels().allowedPeerUids()))
+        .withAllowedChannelDirs(file.channels().allowedFolders());
   }
 
   public HostConfig withWireFormat(WireFormat format) {
@@ -66,19 +90,34 @@ public record HostConfig(
         channelDir,
         format,
         maxChannelsPerVm,
-        allowedPeerUid,
+        allowedPeerUids,
+        allowedChannelDirs,
         reattachMin,
         reattachMax,
         outputQueueBytes,
         packetsPerTurn);
   }
 
-  public HostConfig withAllowedPeerUid(OptionalLong uid) {
+  public HostConfig withAllowedPeerUids(Set<Long> uids) {
     return new HostConfig(
         channelDir,
         wireFormat,
         maxChannelsPerVm,
-        uid,
+        uids,
+        allowedChannelDirs,
+        reattachMin,
+        reattachMax,
+        outputQueueBytes,
+        packetsPerTurn);
+  }
+
+  public HostConfig withAllowedChannelDirs(List<Path> dirs) {
+    return new HostConfig(
+        channelDir,
+        wireFormat,
+        maxChannelsPerVm,
+        allowedPeerUids,
+        dirs,
         reattachMin,
         reattachMax,
         outputQueueBytes,
@@ -90,7 +129,8 @@ public record HostConfig(
         channelDir,
         wireFormat,
         max,
-        allowedPeerUid,
+        allowedPeerUids,
+        allowedChannelDirs,
         reattachMin,
         reattachMax,
         outputQueueBytes,

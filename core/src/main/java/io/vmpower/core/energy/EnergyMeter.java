@@ -114,9 +114,8 @@ public final class EnergyMeter {
     return zones;
   }
 
-  /** Samples now and reports every zone ({@code show_energy}). */
-  public EnergyReport report() {
-    sample();
+  /** Every zone with its total as of the last sample, as {@code show_energy} reports it. */
+  public List<EnergyReport.Zone> zoneReports() {
     List<EnergyReport.Zone> out = new ArrayList<>();
     for (ZoneTotal t : totals()) {
       EnergyZone z = t.zone();
@@ -129,6 +128,6 @@ public final class EnergyMeter {
               t.joules(),
               t.lastError()));
     }
-    return new EnergyReport(description(), out);
+    return out;
   }
 }

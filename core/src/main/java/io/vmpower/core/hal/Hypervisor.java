@@ -30,6 +30,13 @@ public interface Hypervisor extends AutoCloseable {
    */
   void pin(String vm, int vcpu, CpuSet pcpus) throws HypervisorException;
 
+  /**
+   * The power channels VM {@code name}'s definition names (its live definition while it runs), and
+   * what in it could not be taken as one; empty when the hypervisor has no such VM. Parsed
+   * strictly: see {@link DomainChannel#portNumber} and {@link DomainChannels}.
+   */
+  Optional<DomainChannels> powerChannels(String name) throws HypervisorException;
+
   /** How many physical CPUs the host has (CPU numbers run from 0 to this minus one). */
   int hostCpuCount() throws HypervisorException;
 

@@ -1,11 +1,12 @@
 package io.vmpower.core.host;
 
-import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.host.Views.ChannelResult;
 import io.vmpower.core.monitor.ChannelMonitor;
 import io.vmpower.core.vm.Channel;
 import io.vmpower.core.vm.ChannelEvent;
+import io.vmpower.core.vm.ChannelName;
 import io.vmpower.core.vm.ChannelState;
 import io.vmpower.core.vm.Vm;
 import jakarta.inject.Inject;
@@ -28,7 +29,7 @@ public final class ChannelCommands {
   private final VmLookup vms;
   private final ChannelMonitor monitor;
   private final ChannelFolder folder;
-  private final HostConfig config;
+  private final ChannelRules rules;
   private final HypervisorSync sync;
 
   @Inject
@@ -36,12 +37,12 @@ public final class ChannelCommands {
       VmLookup vms,
       ChannelMonitor monitor,
       ChannelFolder folder,
-      HostConfig config,
+      ChannelRules rules,
       HypervisorSync sync) {
     this.vms = vms;
     this.monitor = monitor;
     this.folder = folder;
-    this.config = config;
+    this.rules = rules;
     this.sync = sync;
   }
 
@@ -62,7 +63,8 @@ public final class ChannelCommands {
     if (selection instanceof ChannelSelection.Listed listed) {
       CpuSet numbers = listed.numbers();
       checkChannelNumbers(numbers);
-      numbers.forEach(n -> wanted.put(n, config.channelPath(name, n)));
+      Path dir = rules.current().folder();
+      numbers.forEach(n -> wanted.put(n, new ChannelName(name, n).in(dir)));
     } else {
       ChannelFolder.Scan scan = folder.scan(name);
       wanted.putAll(scan.sockets());
@@ -115,12 +117,10 @@ public final class ChannelCommands {
   }
 
   private void checkChannelNumbers(CpuSet numbers) throws CommandException {
-    if (numbers.last() >= config.maxChannelsPerVm()) {
+    int max = rules.current().maxPerVm();
+    if (numbers.last() >= max) {
       throw new CommandException(
-          "channel "
-              + numbers.last()
-              + " is out of range: channel numbers run 0-"
-              + (config.maxChannelsPerVm() - 1));
+          "channel " + numbers.last() + " is out of range: channel numbers run 0-" + (max - 1));
     }
   }
 

@@ -1,6 +1,6 @@
 package io.vmpower.core.host;
 
-import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.host.Views.ChannelResult;
 import io.vmpower.core.vm.ChannelName;
@@ -22,7 +22,7 @@ import java.util.TreeMap;
 @Singleton
 public final class ChannelFolder {
   private final ChannelTransport transport;
-  private final HostConfig config;
+  private final ChannelRules rules;
   private final VmRegistry registry;
 
   private List<Path> namesOf;
@@ -32,14 +32,14 @@ public final class ChannelFolder {
   public record Scan(SortedMap<Integer, Path> sockets, List<ChannelResult> skipped) {}
 
   @Inject
-  public ChannelFolder(ChannelTransport transport, HostConfig config, VmRegistry registry) {
+  public ChannelFolder(ChannelTransport transport, ChannelRules rules, VmRegistry registry) {
     this.transport = transport;
-    this.config = config;
+    this.rules = rules;
     this.registry = registry;
   }
 
   public Path path() {
-    return config.channelDir();
+    return rules.current().folder();
   }
 
   /**
@@ -50,7 +50,8 @@ public final class ChannelFolder {
   public Scan scan(String vm) throws CommandException {
     SortedMap<Integer, Path> sockets = new TreeMap<>();
     List<ChannelResult> skipped = new ArrayList<>();
-    List<Path> entries = list();
+    ChannelRules.Rules now = rules.current();
+    List<Path> entries = list(now.folder());
     String[] files = names(entries);
     for (int i = 0; i < files.length; i++) {
       Path p = entries.get(i);
@@ -67,16 +68,13 @@ public final class ChannelFolder {
         }
         continue;
       }
-      if (n.getAsInt() >= config.maxChannelsPerVm()) {
+      if (n.getAsInt() >= now.maxPerVm()) {
         skipped.add(
             new ChannelResult(
                 n.getAsInt(),
                 p,
                 false,
-                "skipped '"
-                    + file
-                    + "': channel numbers run 0-"
-                    + (config.maxChannelsPerVm() - 1)));
+                "skipped '" + file + "': channel numbers run 0-" + (now.maxPerVm() - 1)));
         continue;
       }
       sockets.put(n.getAsInt(), p);
@@ -96,12 +94,11 @@ public final class ChannelFolder {
     }
   }
 
-  private List<Path> list() throws CommandException {
+  private List<Path> list(Path dir) throws CommandException {
     try {
-      return transport.list(config.channelDir());
+      return transport.list(dir);
     } catch (IOException e) {
-      throw new CommandException(
-          "cannot read the channel folder " + config.channelDir() + ": " + e.getMessage());
+      throw new CommandException("cannot read the channel folder " + dir + ": " + e.getMessage());
     }
   }
 

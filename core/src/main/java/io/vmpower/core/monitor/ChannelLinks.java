@@ -1,6 +1,6 @@
 package io.vmpower.core.monitor;
 
-import io.vmpower.core.config.HostConfig;
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.ChannelTransport;
 import io.vmpower.core.hal.Clock;
@@ -11,6 +11,7 @@ import io.vmpower.core.vm.ChannelState;
 import io.vmpower.core.vm.ChannelStats.Counter;
 import io.vmpower.core.vm.VmRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class ChannelLinks {
   private static final Logger log = LoggerFactory.getLogger(ChannelMonitor.class);
 
   private final ChannelTransport transport;
-  private final HostConfig config;
+  private final ChannelRules rules;
   private final Clock clock;
   private final VmRegistry registry;
   private final Reattacher reattacher;
@@ -33,12 +34,12 @@ final class ChannelLinks {
 
   ChannelLinks(
       ChannelTransport transport,
-      HostConfig config,
+      ChannelRules rules,
       Clock clock,
       VmRegistry registry,
       Reattacher reattacher) {
     this.transport = transport;
-    this.config = config;
+    this.rules = rules;
     this.clock = clock;
     this.registry = registry;
     this.reattacher = reattacher;
@@ -70,11 +71,63 @@ final class ChannelLinks {
     }
   }
 
+  /**
+   * Takes {@code channel} on for good, as the daemon does with a channel it found: attaches it now
+   * if it can, else leaves it DISCONNECTED and tries again after the back-off, as after a hang-up.
+   * A channel the monitor already has is left as it is. Returns whether it is attached now.
+   */
+  boolean adopt(Channel channel) {
+    if (links.containsKey(channel)) {
+      return channel.state() != ChannelState.DISCONNECTED;
+    }
+    ChannelLink link = new ChannelLink(channel);
+    links.put(channel, link);
+    try {
+      open(link);
+      return true;
+    } catch (IOException | RuntimeException e) {
+      channel.lastError(e.getMessage());
+      link.attempts = 0;
+      reattacher.schedule(link);
+      log.info("{}: not attached yet ({}); trying again by itself", channel, e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Drops every connection whose peer the rules (changed by a reload) no longer allow: the channel
+   * becomes DISCONNECTED and its re-attach is refused until the rules or the peer change. Returns a
+   * sentence per channel dropped.
+   */
+  List<String> recheckPeers() {
+    ChannelRules.Rules now = rules.current();
+    List<String> dropped = new ArrayList<>();
+    for (ChannelLink link : new ArrayList<>(links.values())) {
+      ChannelEndpoint ep = link.endpoint;
+      if (ep != null && !now.peerAllowed(ep.peer().uid())) {
+        Channel c = link.channel;
+        c.stats().increment(Counter.PEER_REFUSED);
+        String why =
+            c
+                + ": peer uid "
+                + (ep.peer().known() ? ep.peer().uid() : "unknown")
+                + " is no longer allowed (allowed: "
+                + now.uidList()
+                + "): detached";
+        c.lastError(why);
+        hangUp(link, "peer no longer allowed");
+        dropped.add(why);
+      }
+    }
+    return dropped;
+  }
+
   private void open(ChannelLink link) throws IOException {
     Channel channel = link.channel;
     ChannelEndpoint ep = transport.open(channel.path());
     PeerCredentials peer = ep.peer();
-    if (config.allowedPeerUid().isPresent() && peer.uid() != config.allowedPeerUid().getAsLong()) {
+    ChannelRules.Rules now = rules.current();
+    if (!now.peerAllowed(peer.uid())) {
       ep.close();
       channel.stats().increment(Counter.PEER_REFUSED);
       String why =
@@ -82,8 +135,10 @@ final class ChannelLinks {
               + channel.path()
               + " refused: uid "
               + (peer.known() ? peer.uid() : "unknown")
-              + " is not the allowed uid "
-              + config.allowedPeerUid().getAsLong();
+              + (now.allowedPeerUids().size() == 1
+                  ? " is not the allowed uid "
+                  : " is not one of the allowed uids ")
+              + now.uidList();
       log.warn(why);
       throw new IOException(why);
     }

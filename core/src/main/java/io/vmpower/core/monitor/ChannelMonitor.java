@@ -1,5 +1,6 @@
 package io.vmpower.core.monitor;
 
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.ChannelEndpoint;
 import io.vmpower.core.hal.ChannelEventHandler;
@@ -13,6 +14,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,18 +62,28 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
   private volatile Thread thread;
   private volatile boolean running;
 
-  /** A monitor that times nothing. */
+  /** A monitor that times nothing, whose channel rules stay those of {@code config}. */
   public ChannelMonitor(
       ChannelTransport transport,
       RequestDispatcher dispatcher,
       HostConfig config,
       Clock clock,
       VmRegistry registry) {
-    this(transport, dispatcher, config, clock, registry, HostTimers.NONE);
+    this(transport, dispatcher, config, new ChannelRules(config), clock, registry, HostTimers.NONE);
+  }
+
+  /** A monitor that times nothing and follows {@code rules} as a reload changes them. */
+  public ChannelMonitor(
+      ChannelTransport transport,
+      RequestDispatcher dispatcher,
+      HostConfig config,
+      ChannelRules rules,
+      Clock clock,
+      VmRegistry registry) {
+    this(transport, dispatcher, config, rules, clock, registry, HostTimers.NONE);
   }
 
   /** A monitor that records each request's time from read to reply in {@code timers}. */
-  @Inject
   public ChannelMonitor(
       ChannelTransport transport,
       RequestDispatcher dispatcher,
@@ -78,10 +91,26 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
       Clock clock,
       VmRegistry registry,
       HostTimers timers) {
+    this(transport, dispatcher, config, new ChannelRules(config), clock, registry, timers);
+  }
+
+  /**
+   * A monitor that follows {@code rules} as a reload changes them and records each request's time
+   * from read to reply in {@code timers}.
+   */
+  @Inject
+  public ChannelMonitor(
+      ChannelTransport transport,
+      RequestDispatcher dispatcher,
+      HostConfig config,
+      ChannelRules rules,
+      Clock clock,
+      VmRegistry registry,
+      HostTimers timers) {
     this.transport = transport;
     this.clock = clock;
     this.reattacher = new Reattacher(config, clock);
-    this.links = new ChannelLinks(transport, config, clock, registry, reattacher);
+    this.links = new ChannelLinks(transport, rules, clock, registry, reattacher);
     this.output = new ReplyOutput(config, links);
     this.reader =
         new RequestReader(dispatcher, config, links, output, summaries, clock, timers.requests());
@@ -157,6 +186,15 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
    * or when the monitor is not started).
    */
   public <T> T call(Callable<T> action) throws Exception {
+    return call(action, Duration.ofSeconds(30));
+  }
+
+  /**
+   * As {@link #call(Callable)}, waiting at most {@code timeout} for the monitor thread to run it.
+   *
+   * @throws TimeoutException when it did not run in time (it may still run later)
+   */
+  public <T> T call(Callable<T> action, Duration timeout) throws Exception {
     Thread t = thread;
     if (t == null || Thread.currentThread() == t || !running) {
       return action.call();
@@ -172,7 +210,7 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
         });
     transport.wakeup();
     try {
-      return f.get(30, TimeUnit.SECONDS);
+      return f.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof Exception ex) {
         throw ex;
@@ -220,6 +258,59 @@ public final class ChannelMonitor implements ChannelEventHandler, AutoCloseable 
           }
           return failures;
         });
+  }
+
+  /**
+   * Takes on channels the daemon found (see {@link ChannelLinks#adopt}): each is attached now if
+   * its socket can be connected to, else retried by itself with back-off. Returns how many are
+   * attached now.
+   */
+  public int adopt(List<Channel> channels) throws Exception {
+    return call(
+        () -> {
+          int attached = 0;
+          for (Channel c : channels) {
+            if (links.adopt(c)) {
+              attached++;
+            }
+          }
+          return attached;
+        });
+  }
+
+  /** Closes the connections of {@code channels} and forgets them, in one turn. */
+  public void detach(List<Channel> channels) throws Exception {
+    call(
+        () -> {
+          channels.forEach(links::detach);
+          return null;
+        });
+  }
+
+  /**
+   * Drops the connections whose peer the channel rules no longer allow (after a reload); one
+   * sentence per channel dropped.
+   */
+  public List<String> recheckPeers() throws Exception {
+    return call(links::recheckPeers);
+  }
+
+  /**
+   * Whether the monitor thread runs a task within {@code timeout}: the proof that it is alive and
+   * not stuck, for a service manager's watchdog. True when the monitor is not started.
+   */
+  public boolean answers(Duration timeout) {
+    try {
+      return call(() -> Boolean.TRUE, timeout);
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      log.warn("the channel monitor failed a no-op: {}", e.toString());
+      return false;
+    }
   }
 
   /** Closes a channel's connection and forgets it (rm_channels). */

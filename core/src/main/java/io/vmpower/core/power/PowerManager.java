@@ -200,6 +200,13 @@ public final class PowerManager {
   public void adoptCurrent(int cpu) {
     if (controls(cpu) && lastSet[cpu] >= 0) {
       lastSet[cpu] = current(cpu);
+      if (trackWeights && weights[cpu] != null) {
+        // the energy weight follows the adopted frequency from now on
+        long now = clock.nanoTime();
+        weightIntegral[cpu] += weightNow[cpu] * (now - weightSince[cpu]);
+        weightSince[cpu] = now;
+        weightNow[cpu] = weights[cpu][lastSet[cpu]];
+      }
     }
   }
 

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vmpower.core.wire.WireFormat;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.OptionalLong;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class HostConfigTest {
@@ -20,7 +21,8 @@ class HostConfigTest {
     assertEquals(dir, c.channelDir());
     assertEquals(WireFormat.DPDK, c.wireFormat());
     assertEquals(64, c.maxChannelsPerVm());
-    assertTrue(c.allowedPeerUid().isEmpty());
+    assertTrue(c.allowedPeerUids().isEmpty());
+    assertTrue(c.allowedChannelDirs().isEmpty());
     assertEquals(Duration.ofMillis(100), c.reattachMin());
     assertEquals(Duration.ofSeconds(5), c.reattachMax());
     assertEquals(64 * 1024, c.outputQueueBytes());
@@ -39,11 +41,11 @@ class HostConfigTest {
     HostConfig c =
         HostConfig.defaults(dir)
             .withWireFormat(WireFormat.LEGACY)
-            .withAllowedPeerUid(OptionalLong.of(64055))
+            .withAllowedPeerUids(Set.of(64055L))
             .withMaxChannelsPerVm(128);
 
     assertEquals(WireFormat.LEGACY, c.wireFormat());
-    assertEquals(64055, c.allowedPeerUid().getAsLong());
+    assertEquals(Set.of(64055L), c.allowedPeerUids());
     assertEquals(128, c.maxChannelsPerVm());
     assertEquals(32, c.packetsPerTurn());
   }
@@ -61,7 +63,8 @@ class HostConfigTest {
                 dir,
                 WireFormat.DPDK,
                 64,
-                OptionalLong.empty(),
+                Set.of(),
+                List.of(),
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
                 4096,
@@ -73,7 +76,8 @@ class HostConfigTest {
                 dir,
                 WireFormat.DPDK,
                 64,
-                OptionalLong.empty(),
+                Set.of(),
+                List.of(),
                 Duration.ZERO,
                 Duration.ofSeconds(1),
                 4096,
@@ -85,7 +89,8 @@ class HostConfigTest {
                 dir,
                 WireFormat.DPDK,
                 64,
-                OptionalLong.empty(),
+                Set.of(),
+                List.of(),
                 d.reattachMin(),
                 d.reattachMax(),
                 463,

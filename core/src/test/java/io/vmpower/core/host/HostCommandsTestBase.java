@@ -2,6 +2,7 @@ package io.vmpower.core.host;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.vmpower.core.config.ChannelRules;
 import io.vmpower.core.config.HostConfig;
 import io.vmpower.core.hal.VmState;
 import io.vmpower.core.monitor.ChannelMonitor;
@@ -38,6 +39,7 @@ abstract class HostCommandsTestBase {
   VmLookup lookup;
   VmCommands vms;
   ChannelCommands channels;
+  ChannelRules rules;
   PinningCommands pinning;
   FrequencyCommands frequencies;
   HostViews views;
@@ -45,17 +47,18 @@ abstract class HostCommandsTestBase {
   @BeforeEach
   void build() {
     HostConfig config = HostConfig.defaults(dir);
+    rules = new ChannelRules(config);
     PowerManager power = new PowerManager(hw);
     monitor =
         new ChannelMonitor(
-            transport, new RequestDispatcher(power), config, new FakeClock(), registry);
+            transport, new RequestDispatcher(power), config, rules, new FakeClock(), registry);
     HypervisorSync sync = new HypervisorSync(hypervisor, registry, monitor);
     sync.start();
     lookup = new VmLookup(hypervisor, registry);
     vms = new VmCommands(registry, lookup);
     channels =
         new ChannelCommands(
-            lookup, monitor, new ChannelFolder(transport, config, registry), config, sync);
+            lookup, monitor, new ChannelFolder(transport, rules, registry), rules, sync);
     pinning = new PinningCommands(hypervisor, lookup, sync);
     frequencies = new FrequencyCommands(power);
     views = new HostViews(registry, lookup, power, sync);

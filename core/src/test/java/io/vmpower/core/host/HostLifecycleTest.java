@@ -49,7 +49,11 @@ class HostLifecycleTest {
           drift,
           new io.vmpower.core.energy.EnergySampler(
               new io.vmpower.core.energy.EnergyMeter(io.vmpower.core.hal.EnergyCounters.NONE),
-              io.vmpower.core.config.EnergySettings.DEFAULTS));
+              io.vmpower.core.config.EnergySettings.DEFAULTS,
+              power,
+              hypervisor,
+              new io.vmpower.core.testing.FakeVmStatistics(new FakeClock()),
+              new FakeClock()));
 
   @Test
   void shutdownRestoresEveryCpuOnce() {

@@ -34,7 +34,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -451,7 +451,7 @@ class ChannelMonitorTest {
 
   @Test
   void aPeerWithAnotherUidIsRefused() throws Exception {
-    monitor(HostConfig.defaults(dir).withAllowedPeerUid(OptionalLong.of(1000)));
+    monitor(HostConfig.defaults(dir).withAllowedPeerUids(Set.of(1000L)));
     Channel wrong = channel(0);
     Channel right = channel(1);
     transport.listen(wrong.path()).peer(new PeerCredentials(0, 0, 1));
@@ -475,7 +475,8 @@ class ChannelMonitorTest {
             dir,
             WireFormat.DPDK,
             64,
-            OptionalLong.empty(),
+            Set.of(),
+            List.of(),
             d.reattachMin(),
             d.reattachMax(),
             2 * 464,

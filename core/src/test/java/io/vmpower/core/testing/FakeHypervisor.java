@@ -1,11 +1,14 @@
 package io.vmpower.core.testing;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannel;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmState;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,13 +19,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * A hypervisor in memory: VMs with a state and a pinning per vCPU. The driver methods ({@link
- * #start}, {@link #stop}, {@link #repin}, {@link #loseConnection}) do what the real world does by
- * itself and send the same events a real backend sends, on the caller's thread.
+ * A hypervisor in memory: VMs with a state, a pinning per vCPU and the power channels of their
+ * definition. The driver methods ({@link #start}, {@link #stop}, {@link #undefine}, {@link #repin},
+ * {@link #loseConnection}) do what the real world does by itself and send the same events a real
+ * backend sends, on the caller's thread.
  */
 public final class FakeHypervisor implements Hypervisor {
   private final int hostCpus;
   private final Map<String, VmInfo> vms = new TreeMap<>();
+  private final Map<String, DomainChannels> channels = new TreeMap<>();
   private final List<Consumer<HypervisorEvent>> listeners = new CopyOnWriteArrayList<>();
   private String lostReason;
   private int pinCalls;
@@ -47,6 +52,33 @@ public final class FakeHypervisor implements Hypervisor {
       pins[v] = CpuSet.of(v % hostCpus);
     }
     return define(name, state, pins);
+  }
+
+  /**
+   * Gives {@code name}'s definition these power channels (no event: define or start it after, as
+   * libvirt reports a changed definition).
+   */
+  public FakeHypervisor channels(String name, DomainChannels value) {
+    synchronized (this) {
+      channels.put(name, value);
+    }
+    return this;
+  }
+
+  /** Gives {@code name}'s definition these power channels, each number with its socket. */
+  public FakeHypervisor channels(String name, Map<Integer, Path> sockets) {
+    List<DomainChannel> list = new ArrayList<>();
+    sockets.forEach((n, p) -> list.add(new DomainChannel(n, p)));
+    return channels(name, new DomainChannels(list, List.of()));
+  }
+
+  /** The VM's definition is removed. */
+  public void undefine(String name) {
+    synchronized (this) {
+      vms.remove(name);
+      channels.remove(name);
+    }
+    fire(new HypervisorEvent.VmChanged(name));
   }
 
   /** The VM starts (QEMU runs again). */
@@ -152,6 +184,16 @@ public final class FakeHypervisor implements Hypervisor {
       pinCalls++;
     }
     fire(new HypervisorEvent.PinningChanged(vm));
+  }
+
+  @Override
+  public synchronized Optional<DomainChannels> powerChannels(String name)
+      throws HypervisorException {
+    checkConnected();
+    if (!vms.containsKey(name)) {
+      return Optional.empty();
+    }
+    return Optional.of(channels.getOrDefault(name, DomainChannels.NONE));
   }
 
   @Override

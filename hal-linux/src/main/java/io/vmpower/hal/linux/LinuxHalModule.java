@@ -10,12 +10,16 @@ import io.vmpower.core.hal.CpuFrequencies;
 import io.vmpower.core.hal.EnergyCounters;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorException;
+import io.vmpower.core.hal.ServiceNotifier;
 import io.vmpower.core.hal.VmStatistics;
 import io.vmpower.hal.linux.channel.SocketChannelTransport;
 import io.vmpower.hal.linux.control.UnixControlSocket;
 import io.vmpower.hal.linux.cpufreq.SysfsCpuFrequencies;
 import io.vmpower.hal.linux.energy.SysfsEnergyCounters;
+import io.vmpower.hal.linux.libvirt.LibvirtBackoff;
+import io.vmpower.hal.linux.libvirt.LibvirtConnector;
 import io.vmpower.hal.linux.libvirt.LibvirtHypervisor;
+import io.vmpower.hal.linux.systemd.SystemdServiceNotifier;
 import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,16 +28,26 @@ import java.nio.file.Path;
 /**
  * The real host: cpufreq and RAPL energy counters through sysfs under {@code sysfsRoot}, libvirt at
  * {@code libvirtUri} (the hypervisor, and the VM statistics over the same connection), AF_UNIX
- * channel sockets on the JDK's epoll selector, the control socket (junixsocket) and the system
- * clock.
+ * channel sockets on the JDK's epoll selector, the control socket (junixsocket), systemd
+ * notification when {@code $NOTIFY_SOCKET} is set (junixsocket's datagrams) and the system clock.
  */
 public final class LinuxHalModule extends AbstractModule {
   private final Path sysfsRoot;
   private final String libvirtUri;
+  private final LibvirtConnector connector;
 
   public LinuxHalModule(Path sysfsRoot, String libvirtUri) {
+    this(sysfsRoot, libvirtUri, LibvirtConnector.DEFAULT);
+  }
+
+  /**
+   * Opening libvirt connections through {@code connector} (a test that drives the libvirt test
+   * driver uses the connection the host uses, as the driver's state is per connection).
+   */
+  public LinuxHalModule(Path sysfsRoot, String libvirtUri, LibvirtConnector connector) {
     this.sysfsRoot = sysfsRoot;
     this.libvirtUri = libvirtUri;
+    this.connector = connector;
   }
 
   @Override
@@ -48,6 +62,12 @@ public final class LinuxHalModule extends AbstractModule {
 
   @Provides
   @Singleton
+  ServiceNotifier serviceNotifier() {
+    return SystemdServiceNotifier.fromEnvironment();
+  }
+
+  @Provides
+  @Singleton
   CpuFrequencies cpuFrequencies() {
     return new SysfsCpuFrequencies(sysfsRoot);
   }
@@ -56,7 +76,7 @@ public final class LinuxHalModule extends AbstractModule {
   @Singleton
   LibvirtHypervisor libvirt() {
     try {
-      return new LibvirtHypervisor(libvirtUri, false);
+      return new LibvirtHypervisor(libvirtUri, false, connector, LibvirtBackoff.DEFAULT);
     } catch (HypervisorException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

@@ -40,6 +40,9 @@ import java.util.List;
  *     peerUid: 64055          # optional: uid seen behind its channels (default 64055, libvirt-qemu)
  *     peerGid: 64055          # optional: gid likewise (default 64055)
  *     peerPid: 4242           # optional: pid seen; default a new number at each start
+ *     xmlChannels: true       # optional: whether the VM's definition names its channels as
+ *                             #   virtio.serial.port.poweragent.N ports (default true); false: its
+ *                             #   sockets only follow the {vm}.{n} convention of the folder
  *     load: [50, 10]          # optional: busy % of each vCPU at the highest non-turbo frequency
  *                             #   (one entry: every vCPU; default 0); slower CPUs make it busier
  *     interfaces:             # optional: network interfaces
@@ -63,13 +66,46 @@ import java.util.List;
  * field and what is accepted. The example file {@code /io/vmpower/hal/sim/example-scenario.yaml}
  * shows every field with comments.
  */
-public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy) {
+public record Scenario(
+    Host host,
+    List<Vm> vms,
+    String channelDir,
+    Energy energy,
+    List<Workload> workloads,
+    List<GuestApp> guests,
+    TimeHours time,
+    Live live) {
 
   /** The resource the built-in scenario is read from. */
   public static final String DEFAULT_RESOURCE = "/io/vmpower/hal/sim/default-scenario.yaml";
 
   public Scenario {
     vms = copy(vms);
+    workloads = copy(workloads);
+    guests = copy(guests);
+  }
+
+  /** This scenario with the workloads' relative trace files taken from {@code base}. */
+  public Scenario withTraceBase(Path base) {
+    if (workloads == null || base == null) {
+      return this;
+    }
+    List<Workload> out = new ArrayList<>();
+    for (Workload w : workloads) {
+      out.add(
+          w == null || w.trace() == null || Path.of(w.trace()).isAbsolute()
+              ? w
+              : new Workload(
+                  w.vm(),
+                  w.vcpus(),
+                  w.percent(),
+                  w.daily(),
+                  w.steps(),
+                  w.ramp(),
+                  base.resolve(w.trace()).toString(),
+                  w.noise()));
+    }
+    return new Scenario(host, vms, channelDir, energy, out, guests, time, live);
   }
 
   /**
@@ -130,6 +166,7 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
       Long peerUid,
       Long peerGid,
       Long peerPid,
+      Boolean xmlChannels,
       List<Double> load,
       List<Interface> interfaces) {
     public Vm {
@@ -149,7 +186,7 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
         Long peerUid,
         Long peerGid,
         Long peerPid) {
-      this(name, state, vcpus, pinning, channels, peerUid, peerGid, peerPid, null, null);
+      this(name, state, vcpus, pinning, channels, peerUid, peerGid, peerPid, null, null, null);
     }
   }
 
@@ -171,6 +208,54 @@ public record Scenario(Host host, List<Vm> vms, String channelDir, Energy energy
 
   /** Exact watts at one frequency of the table. */
   public record EnergyStep(Long khz, Double busyWatts, Double idleWatts) {}
+
+  /**
+   * A load over time for some vCPUs of a VM (see {@link SimulatedWorkloads}): exactly one of {@code
+   * percent}, {@code daily}, {@code steps}, {@code ramp}, {@code trace}; {@code vcpus} null: every
+   * vCPU; {@code noise}: ± percent, drawn per vCPU and minute from the run's seed.
+   */
+  public record Workload(
+      String vm,
+      String vcpus,
+      Double percent,
+      Daily daily,
+      List<Step> steps,
+      Ramp ramp,
+      String trace,
+      Double noise) {
+    public Workload {
+      steps = copy(steps);
+    }
+  }
+
+  /** A daily curve: {@code low} at night, {@code high} at {@code peak} (a time of day), cosine. */
+  public record Daily(Double low, Double high, String peak) {}
+
+  /** From time of day {@code at}, {@code percent}. */
+  public record Step(String at, Double percent) {}
+
+  /** From {@code from} % at {@code start} to {@code to} % at {@code end} (times of day). */
+  public record Ramp(Double from, Double to, String start, String end) {}
+
+  /**
+   * A simulated guest application on a VM: {@code app} is {@code l3fwd-power} (one lcore per vCPU,
+   * vCPU N asking on channel N); every {@code period} each lcore looks at how busy it is and asks
+   * the host to scale up above {@code up} %, to max when saturated, down below {@code down} %.
+   */
+  public record GuestApp(String vm, String app, String period, Double up, Double down) {}
+
+  /** The hours of the {@code time} strategy (TIME policy): cpulist-like hour lists. */
+  public record TimeHours(String busy, String quiet) {}
+
+  /**
+   * The live demo: how many times faster than real time the simulated clock runs, and the VMs whose
+   * guest applications run by themselves (over the guest port sockets).
+   */
+  public record Live(Double speed, List<String> guests) {
+    public Live {
+      guests = copy(guests);
+    }
+  }
 
   /** An unmodifiable copy that keeps nulls (so that validation can name them); null stays null. */
   private static <T> List<T> copy(List<T> list) {

@@ -50,7 +50,8 @@ public final class ScenarioLoader {
   public static Scenario load(Path file) throws IOException {
     Format format = formatOf(file);
     String text = Files.readString(file);
-    return parse(text, format, file.toString());
+    Path base = file.toAbsolutePath().getParent();
+    return parse(text, format, file.toString(), base);
   }
 
   /**
@@ -59,6 +60,11 @@ public final class ScenarioLoader {
    * @throws ScenarioException when the text is wrong
    */
   public static Scenario parse(String text, Format format, String source) {
+    return parse(text, format, source, null);
+  }
+
+  /** As {@link #parse(String, Format, String)}, relative trace files taken from {@code base}. */
+  static Scenario parse(String text, Format format, String source, Path base) {
     Scenario scenario;
     ObjectMapper mapper = mapper(format);
     try {
@@ -69,6 +75,7 @@ public final class ScenarioLoader {
     if (scenario == null) {
       throw new ScenarioException(source + ": the scenario is empty; it needs at least 'host'");
     }
+    scenario = scenario.withTraceBase(base);
     ScenarioResolver.resolve(scenario, source);
     return scenario;
   }

@@ -47,6 +47,7 @@ final class ScenarioResolver {
       long peerUid,
       long peerGid,
       long peerPid,
+      boolean xmlChannels,
       double[] load,
       List<InterfacePlan> interfaces) {}
 
@@ -96,6 +97,7 @@ final class ScenarioResolver {
         throw fail("channelDir", "'" + s.channelDir() + "' is not a path: " + e.getReason());
       }
     }
+    SimulatedWorkloads.resolve(s, source);
     return new Plan(List.copyOf(cpus), List.copyOf(vms), dir, energy(s.energy(), cpus.size()));
   }
 
@@ -402,9 +404,11 @@ final class ScenarioResolver {
       }
       pid = vm.peerPid();
     }
+    boolean xml = vm.xmlChannels() == null || vm.xmlChannels();
     double[] load = load(f + ".load", vm.load(), vcpus);
     List<InterfacePlan> interfaces = interfaces(f + ".interfaces", vm.interfaces());
-    return new VmPlan(name, running, vcpus, pinning, channels, uid, gid, pid, load, interfaces);
+    return new VmPlan(
+        name, running, vcpus, pinning, channels, uid, gid, pid, xml, load, interfaces);
   }
 
   private double[] load(String f, List<Double> load, int vcpus) {

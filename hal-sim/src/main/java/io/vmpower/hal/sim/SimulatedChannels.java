@@ -28,6 +28,13 @@ final class SimulatedChannels {
     }
   }
 
+  /** Forgets the channels of a VM whose definition is removed. */
+  void remove(SimulatedVm vm) {
+    for (SimulatedChannel ch : vm.channels.values()) {
+      byPath.remove(key(ch.path));
+    }
+  }
+
   /** The channel, or IllegalArgumentException naming the VM's channels. */
   SimulatedChannel require(SimulatedVm vm, int channel) {
     SimulatedChannel ch = vm.channels.get(channel);

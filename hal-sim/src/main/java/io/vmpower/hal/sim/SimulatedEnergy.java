@@ -5,9 +5,12 @@ import java.util.Arrays;
 
 /**
  * The simulated host's energy: the {@link SimulatedEnergyModel} integrated over the simulated
- * clock, per package. Before anything that changes a CPU's power (a frequency, its busy fraction,
- * online or not) and before a read, the energy since the last update is added at the old power. An
- * offline CPU draws nothing. Not thread-safe: called under the host's lock.
+ * clock, per package. Before anything that changes a CPU's power (a frequency, a vCPU's load, a
+ * re-pin, a VM starting or stopping, a busy fraction, online or not) and before a read, the energy
+ * since the last update is added at the old power. A CPU's busy fraction is the larger of what the
+ * vCPUs running on it make it ({@link SimulatedLoads#cpuBusy}) and what {@link
+ * SimulatedHost#setCpuBusy} set (0 unless set). An offline CPU draws nothing. Not thread-safe:
+ * called under the host's lock.
  */
 final class SimulatedEnergy {
   private final SimulatedEnergyModel model;
@@ -15,6 +18,8 @@ final class SimulatedEnergy {
   private final int[] packageOf;
   private final CpuSet[] packageCpus;
   private final double[] busy;
+  private final double[] fromLoads;
+  private java.util.function.Consumer<double[]> loadBusy = b -> {};
   private final double[] microjoules;
   private final long range;
   private long last;
@@ -35,6 +40,7 @@ final class SimulatedEnergy {
     }
     this.packageCpus = Arrays.stream(bits).map(CpuSet::fromBitSet).toArray(CpuSet[]::new);
     this.busy = new double[n];
+    this.fromLoads = new double[n];
     this.microjoules = new double[packages];
     this.range = rangeMicrojoules;
     this.last = clock.nanoTime();
@@ -56,7 +62,19 @@ final class SimulatedEnergy {
     return range;
   }
 
-  /** Adds the energy drawn since the last update, at the power each CPU had then. */
+  /**
+   * Where the busy fractions the vCPUs' loads give each CPU come from (filled on each update); a
+   * CPU draws at the larger of that and what {@link #busy(SimulatedCpus, int, double)} set.
+   */
+  void loadBusy(java.util.function.Consumer<double[]> source) {
+    this.loadBusy = source;
+  }
+
+  /**
+   * Adds the energy drawn since the last update, at the power each CPU had then. Every change of a
+   * frequency, a load, a pinning or a VM's state calls this first, so the state now is the state
+   * the whole interval had.
+   */
   void update(SimulatedCpus cpus) {
     long now = clock.nanoTime();
     long dt = now - last;
@@ -65,12 +83,21 @@ final class SimulatedEnergy {
     }
     last = now;
     double seconds = dt / 1e9;
+    loadBusy.accept(fromLoads);
     for (int c = 0; c < busy.length; c++) {
       SimulatedCpus.Cpu cpu = cpus.get(c);
       if (cpu.online) {
-        microjoules[packageOf[c]] += model.watts(c, cpu.index, busy[c]) * seconds * 1e6;
+        microjoules[packageOf[c]] +=
+            model.watts(c, cpu.index, Math.max(busy[c], fromLoads[c])) * seconds * 1e6;
       }
     }
+  }
+
+  /** The busy fraction {@code cpu} draws at now: set, or from the loads, the larger. */
+  double effectiveBusy(int cpu) {
+    double[] now = new double[fromLoads.length];
+    loadBusy.accept(now);
+    return Math.max(busy[cpu], now[cpu]);
   }
 
   /** Sets the share of time {@code cpu} is busy from now on (0-1). */
@@ -81,10 +108,6 @@ final class SimulatedEnergy {
     }
     update(cpus);
     busy[cpu] = fraction;
-  }
-
-  double busy(int cpu) {
-    return busy[cpu];
   }
 
   /** Energy of package {@code pkg} since the start, in µJ (not wrapped). */

@@ -1,6 +1,8 @@
 package io.vmpower.hal.sim;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannel;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.InterfaceCounters;
@@ -35,16 +37,17 @@ import java.util.function.Supplier;
  * SimulatedVms}, {@link SimulatedChannels}).
  *
  * <p>The "driver" methods do what the real world does by itself ({@link #repin}, {@link #startVm},
- * {@link #stopVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, {@link #load}, {@link
- * #packetRate}, ...) and produce the same events a real backend would. A start is announced first
- * ({@code VmStarting}, waited for), which libvirt cannot do by itself. What the host measures of
- * its VMs (vCPU busy time, packets received) is integrated over the clock ({@link SimulatedLoads})
- * and read through {@link SimulatedVmStatistics}. Hypervisor events go to listeners on a dedicated
- * daemon thread, in order; a driver method returns once its events have been delivered (except when
- * called from a listener), so tests need not wait. Events caused through {@link
- * SimulatedHypervisor#pin} are not waited for: use {@link #awaitEvents()}. While the hypervisor is
- * unreachable ({@link #hypervisorUnreachable}) VM events are lost, as with a broken libvirt
- * connection; {@link HypervisorEvent.ConnectionRestored} tells listeners to re-read everything.
+ * {@link #stopVm}, {@link #undefineVm}, {@link #hangUp}, {@link #offline}, {@link #advance}, {@link
+ * #load}, {@link #packetRate}, ...) and produce the same events a real backend would. A start is
+ * announced first ({@code VmStarting}, waited for), which libvirt cannot do by itself. What the
+ * host measures of its VMs (vCPU busy time, packets received) is integrated over the clock ({@link
+ * SimulatedLoads}) and read through {@link SimulatedVmStatistics}. Hypervisor events go to
+ * listeners on a dedicated daemon thread, in order; a driver method returns once its events have
+ * been delivered (except when called from a listener), so tests need not wait. Events caused
+ * through {@link SimulatedHypervisor#pin} are not waited for: use {@link #awaitEvents()}. While the
+ * hypervisor is unreachable ({@link #hypervisorUnreachable}) VM events are lost, as with a broken
+ * libvirt connection; {@link HypervisorEvent.ConnectionRestored} tells listeners to re-read
+ * everything.
  *
  * <p>Thread-safe: one lock guards all state; listeners are called without it.
  */
@@ -95,6 +98,7 @@ public final class SimulatedHost implements AutoCloseable {
     this.vms = new SimulatedVms(cpus, channelDir);
     this.channels = new SimulatedChannels(this);
     this.loads = new SimulatedLoads(cpus, clock.nanoTime());
+    energy.loadBusy(busy -> loads.cpuBusy(vms.all(), busy));
     cpus.beforeLoadChange(this::integrateLocked);
     for (ScenarioResolver.VmPlan vm : plan.vms()) {
       channels.add(vms.add(vm));
@@ -223,8 +227,9 @@ public final class SimulatedHost implements AutoCloseable {
   }
 
   /**
-   * From now on {@code cpu} is busy {@code fraction} of the time (0 idle, the default, to 1): what
-   * it draws follows the energy model.
+   * From now on {@code cpu} is busy {@code fraction} of the time (0 idle, the default, to 1) while
+   * no vCPU with a load ({@link #load}) is pinned to it: what it draws follows the energy model. A
+   * CPU with loaded vCPUs is as busy as their loads make it.
    */
   public void setCpuBusy(int cpu, double fraction) {
     locked(
@@ -234,9 +239,12 @@ public final class SimulatedHost implements AutoCloseable {
         });
   }
 
-  /** The busy fraction {@code cpu} runs at now. */
+  /**
+   * The busy fraction {@code cpu} runs at now: the larger of what {@link #setCpuBusy} set and what
+   * the vCPUs running on it keep it busy ({@link SimulatedLoads#cpuBusy}).
+   */
   public double cpuBusy(int cpu) {
-    return locked(() -> energy.busy(cpus.get(cpu).number));
+    return locked(() -> energy.effectiveBusy(cpus.get(cpu).number));
   }
 
   /** The CPU packages (sockets) of the energy model. */
@@ -359,6 +367,25 @@ public final class SimulatedHost implements AutoCloseable {
       out.add(new HypervisorEvent.VmStarted(vm.name));
     }
     deliver(deliver, out);
+  }
+
+  /**
+   * Removes a shut-off VM's definition, as {@code virsh undefine} does. Fires {@code VmChanged}.
+   *
+   * @throws IllegalStateException when the VM runs
+   */
+  public void undefineVm(String vm) {
+    boolean deliver;
+    lock.lock();
+    try {
+      SimulatedVm v = vms.require(vm);
+      vms.remove(v);
+      channels.remove(v);
+      deliver = reachable;
+    } finally {
+      lock.unlock();
+    }
+    deliver(deliver, List.of(new HypervisorEvent.VmChanged(vm)));
   }
 
   /**
@@ -504,6 +531,46 @@ public final class SimulatedHost implements AutoCloseable {
     deliver(deliver, List.of(new HypervisorEvent.VmChanged(vm)));
   }
 
+  /** The number of vCPUs of {@code vm}. */
+  public int vcpuCount(String vm) {
+    return locked(() -> vms.require(vm).vcpus());
+  }
+
+  /** The load set for vCPU {@code vcpu} of {@code vm} ({@link #load}), in %. */
+  public double loadOf(String vm, int vcpu) {
+    return locked(() -> vms.require(vm).load[vcpu]);
+  }
+
+  /**
+   * The share (0-1) of the time vCPU {@code vcpu} of {@code vm} is busy now: its load at the
+   * frequency its pCPUs run at, at most 1; 0 when the VM is not running.
+   */
+  public double vcpuBusyShare(String vm, int vcpu) {
+    return locked(
+        () -> {
+          SimulatedVm v = vms.require(vm);
+          return v.running ? loads.busyShare(v, vcpu) : 0;
+        });
+  }
+
+  /**
+   * The share (0-1) of its pCPU's capacity at the highest non-turbo frequency that vCPU {@code
+   * vcpu} of {@code vm} gets now: its pCPU's frequency over the nominal one, the fastest of its
+   * pCPUs; 0 when the VM is not running or its pCPUs are offline.
+   */
+  public double vcpuSpeed(String vm, int vcpu) {
+    return locked(
+        () -> {
+          SimulatedVm v = vms.require(vm);
+          return v.running ? loads.speed(v, vcpu) : 0;
+        });
+  }
+
+  /** The pCPU whose power vCPU {@code vcpu} of {@code vm} draws ({@link SimulatedLoads#cpuOf}). */
+  public int vcpuCpu(String vm, int vcpu) {
+    return locked(() -> loads.cpuOf(vms.require(vm), vcpu));
+  }
+
   /** Busy time of vCPU {@code vcpu} of {@code vm} since its QEMU started, in ns. */
   public long vcpuTimeNanos(String vm, int vcpu) {
     return locked(
@@ -613,6 +680,28 @@ public final class SimulatedHost implements AutoCloseable {
     return whenReachable(() -> Optional.ofNullable(vms.find(name)).map(vms::info));
   }
 
+  /**
+   * The power channels the VM's definition names: each channel N at {@code {channelDir}/{vm}.{n}},
+   * unless the scenario says its definition names none ({@code xmlChannels: false}).
+   */
+  Optional<DomainChannels> powerChannels(String name) throws HypervisorException {
+    return whenReachable(
+        () -> {
+          SimulatedVm vm = vms.find(name);
+          if (vm == null) {
+            return Optional.empty();
+          }
+          if (!vm.xmlChannels) {
+            return Optional.of(DomainChannels.NONE);
+          }
+          List<DomainChannel> list = new ArrayList<>();
+          for (SimulatedChannel ch : vm.channels.values()) {
+            list.add(new DomainChannel(ch.number, ch.path));
+          }
+          return Optional.of(new DomainChannels(list, List.of()));
+        });
+  }
+
   List<String> vmNamesChecked() throws HypervisorException {
     return whenReachable(vms::names);
   }
@@ -703,9 +792,13 @@ public final class SimulatedHost implements AutoCloseable {
     }
   }
 
-  /** Brings the measured counters up to now. Called holding the lock. */
+  /**
+   * Brings the measured counters and the energy (which follows the vCPU loads) up to now, before a
+   * change of load, pinning or running state. Called holding the lock.
+   */
   private void integrateLocked() {
     loads.integrate(vms.all(), clock.nanoTime());
+    energy.update(cpus);
   }
 
   private void clockAdvanced() {

@@ -1,6 +1,7 @@
 package io.vmpower.hal.sim;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
@@ -45,6 +46,12 @@ public final class SimulatedHypervisor implements Hypervisor {
   public void pin(String vm, int vcpu, CpuSet pcpus) throws HypervisorException {
     checkOpen();
     host.pinChecked(vm, vcpu, pcpus);
+  }
+
+  @Override
+  public Optional<DomainChannels> powerChannels(String name) throws HypervisorException {
+    checkOpen();
+    return host.powerChannels(name);
   }
 
   @Override

@@ -48,8 +48,35 @@ final class SimulatedLoads {
     if (load <= 0) {
       return 0;
     }
+    double best = speed(vm, v);
+    if (best <= 0) {
+      return Math.min(1, load);
+    }
+    return Math.min(1, load / best);
+  }
+
+  /**
+   * The speed of vCPU {@code v} of {@code vm}: its fastest online pCPU's frequency over that CPU's
+   * highest non-turbo one (0 when none is online).
+   */
+  double speed(SimulatedVm vm, int v) {
+    int c = cpuOf(vm, v);
+    if (c < 0) {
+      return 0;
+    }
+    SimulatedCpus.Cpu cpu = cpus.get(c);
+    FrequencyTable t = cpu.table;
+    long nominal = t.get(t.hasTurbo() && t.size() > 1 ? 1 : 0);
+    return (double) t.get(cpu.index) / nominal;
+  }
+
+  /**
+   * The pCPU vCPU {@code v} of {@code vm} runs on: the fastest online one it may use (-1: none).
+   */
+  int cpuOf(SimulatedVm vm, int v) {
     CpuSet pins = vm.pinning[v] == null ? cpus.all() : vm.pinning[v];
     double best = 0;
+    int out = -1;
     for (int c = pins.first(); c >= 0; c = pins.next(c + 1)) {
       SimulatedCpus.Cpu cpu = cpus.get(c);
       if (!cpu.online) {
@@ -57,12 +84,33 @@ final class SimulatedLoads {
       }
       FrequencyTable t = cpu.table;
       long nominal = t.get(t.hasTurbo() && t.size() > 1 ? 1 : 0);
-      best = Math.max(best, (double) t.get(cpu.index) / nominal);
+      double s = (double) t.get(cpu.index) / nominal;
+      if (s > best) {
+        best = s;
+        out = c;
+      }
     }
-    if (best <= 0) {
-      return Math.min(1, load);
+    return out;
+  }
+
+  /**
+   * Fills {@code busy} with each pCPU's busy fraction from the vCPUs of the running VMs: the sum of
+   * their busy shares on the pCPU each runs on ({@link #cpuOf}), at most 1.
+   */
+  void cpuBusy(Collection<SimulatedVm> vms, double[] busy) {
+    java.util.Arrays.fill(busy, 0);
+    for (SimulatedVm vm : vms) {
+      if (!vm.running) {
+        continue;
+      }
+      for (int v = 0; v < vm.vcpus(); v++) {
+        double share = busyShare(vm, v);
+        int c = share > 0 ? cpuOf(vm, v) : -1;
+        if (c >= 0 && c < busy.length) {
+          busy[c] = Math.min(1, busy[c] + share);
+        }
+      }
     }
-    return Math.min(1, load / best);
   }
 
   /** QEMU starts again: its counters start from zero. */

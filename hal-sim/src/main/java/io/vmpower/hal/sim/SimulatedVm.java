@@ -22,6 +22,9 @@ final class SimulatedVm {
   long pid;
   boolean pidFixed;
 
+  /** Whether the definition names the channels (virtio.serial.port.poweragent.N). */
+  final boolean xmlChannels;
+
   // ---- what the host measures of it (see SimulatedLoads)
   /** Busy % of each vCPU at the highest non-turbo frequency of its pCPU. */
   final double[] load;
@@ -44,6 +47,7 @@ final class SimulatedVm {
     this.gid = plan.peerGid();
     this.pid = plan.peerPid();
     this.pidFixed = plan.peerPid() > 0;
+    this.xmlChannels = plan.xmlChannels();
     this.load = plan.load().clone();
     this.busyNanos = new double[plan.vcpus()];
   }

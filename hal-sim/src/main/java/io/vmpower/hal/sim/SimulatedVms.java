@@ -63,6 +63,19 @@ final class SimulatedVms {
     return vm;
   }
 
+  /**
+   * Removes a shut-off VM's definition.
+   *
+   * @throws IllegalStateException when it runs (libvirt would keep it as a transient domain)
+   */
+  void remove(SimulatedVm vm) {
+    if (vm.running) {
+      throw new IllegalStateException(
+          "VM '" + vm.name + "' is running: stop it before undefining it");
+    }
+    vms.remove(vm.name);
+  }
+
   List<String> names() {
     return List.copyOf(vms.keySet());
   }

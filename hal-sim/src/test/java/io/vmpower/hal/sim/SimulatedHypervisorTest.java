@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannel;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorEvent.ConnectionLost;
 import io.vmpower.core.hal.HypervisorEvent.ConnectionRestored;
@@ -120,6 +122,49 @@ class SimulatedHypervisorTest {
     assertEquals(
         "defineVm: vm.vcpus: 0 is out of range; use 1-4096",
         assertThrows(IllegalArgumentException.class, () -> host.defineVm("vm5", 0)).getMessage());
+  }
+
+  @Test
+  void theDefinitionNamesEachChannelWithItsSocket() throws HypervisorException {
+    assertEquals(
+        Optional.of(
+            new DomainChannels(
+                List.of(
+                    new DomainChannel(0, dir.resolve("vm1.0")),
+                    new DomainChannel(1, dir.resolve("vm1.1"))),
+                List.of())),
+        hv.powerChannels("vm1"));
+    assertEquals(Optional.of(DomainChannels.NONE), hv.powerChannels("vm3"), "vm3 has none");
+    assertEquals(Optional.empty(), hv.powerChannels("vm9"));
+    host.defineVm(
+        new Scenario.Vm(
+            "vm5", "shut_off", 1, null, List.of(0, 1), null, null, null, false, null, null));
+    assertEquals(
+        Optional.of(DomainChannels.NONE),
+        hv.powerChannels("vm5"),
+        "xmlChannels: false: only the {vm}.{n} sockets exist");
+    host.hypervisorUnreachable(true);
+    assertThrows(HypervisorException.class, () -> hv.powerChannels("vm1"));
+  }
+
+  @Test
+  void undefiningAVmForgetsItAndItsChannels() throws HypervisorException {
+    assertEquals(
+        "VM 'vm1' is running: stop it before undefining it",
+        assertThrows(IllegalStateException.class, () -> host.undefineVm("vm1")).getMessage());
+    host.undefineVm("vm3");
+    assertEquals(List.of(new VmChanged("vm3")), events);
+    assertEquals(List.of("vm1", "vm2"), hv.vmNames());
+    assertEquals(Optional.empty(), hv.lookup("vm3"));
+    host.stopVm("vm1");
+    host.undefineVm("vm1");
+    assertEquals(Optional.empty(), hv.powerChannels("vm1"));
+    host.defineVm("vm1", 1, 0);
+    assertEquals(
+        Optional.of(
+            new DomainChannels(List.of(new DomainChannel(0, dir.resolve("vm1.0"))), List.of())),
+        hv.powerChannels("vm1"),
+        "a VM defined again under the name has the channels of its new definition");
   }
 
   @Test

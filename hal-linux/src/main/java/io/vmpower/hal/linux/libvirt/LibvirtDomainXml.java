@@ -3,23 +3,12 @@ package io.vmpower.hal.linux.libvirt;
 import io.vmpower.core.cpu.CpuSet;
 import io.vmpower.core.hal.MacAddress;
 import io.vmpower.core.hal.VmInterface;
-import java.io.IOException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
-import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.ErrorHandler;
-import org.xml.sax.InputSource;
-import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
 
 /**
  * The vCPU and network facts of a libvirt domain XML: how many vCPUs it boots with ({@code <vcpu
@@ -46,12 +35,8 @@ final class LibvirtDomainXml {
    *     (documents with a DOCTYPE are refused: libvirt never writes one)
    */
   static LibvirtDomainXml parse(String xml) {
-    Element domain = parseDocument(xml).getDocumentElement();
-    if (!isElement(domain, "domain")) {
-      throw new IllegalArgumentException(
-          "not a libvirt domain XML: the root element is <" + domain.getTagName() + ">");
-    }
-    Element vcpu = child(domain, "vcpu");
+    Element domain = LibvirtXml.domain(LibvirtXml.parse(xml));
+    Element vcpu = LibvirtXml.child(domain, "vcpu");
     if (vcpu == null) {
       throw new IllegalArgumentException("domain XML has no <vcpu> element");
     }
@@ -61,17 +46,18 @@ final class LibvirtDomainXml {
     CpuSet placement =
         vcpu.hasAttribute("cpuset") ? LibvirtCpuList.parse(vcpu.getAttribute("cpuset")) : null;
     Map<Integer, CpuSet> pins = new TreeMap<>();
-    Element cputune = child(domain, "cputune");
+    Element cputune = LibvirtXml.child(domain, "cputune");
     if (cputune != null) {
       for (Node n = cputune.getFirstChild(); n != null; n = n.getNextSibling()) {
-        if (isElement(n, "vcpupin")) {
+        if (LibvirtXml.isElement(n, "vcpupin")) {
           Element pin = (Element) n;
           int v = number("<vcpupin vcpu>", pin.getAttribute("vcpu"));
           pins.put(v, LibvirtCpuList.parse(pin.getAttribute("cpuset")));
         }
       }
     }
-    return new LibvirtDomainXml(current, placement, pins, interfaces(child(domain, "devices")));
+    return new LibvirtDomainXml(
+        current, placement, pins, interfaces(LibvirtXml.child(domain, "devices")));
   }
 
   /** Every {@code <interface>} with a MAC; one without a usable MAC is left out. */
@@ -81,10 +67,10 @@ final class LibvirtDomainXml {
       return out;
     }
     for (Node n = devices.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (!isElement(n, "interface")) {
+      if (!LibvirtXml.isElement(n, "interface")) {
         continue;
       }
-      Element mac = child((Element) n, "mac");
+      Element mac = LibvirtXml.child((Element) n, "mac");
       if (mac == null) {
         continue;
       }
@@ -94,7 +80,7 @@ final class LibvirtDomainXml {
       } catch (IllegalArgumentException e) {
         continue;
       }
-      Element target = child((Element) n, "target");
+      Element target = LibvirtXml.child((Element) n, "target");
       out.add(new VmInterface(address, target == null ? "" : target.getAttribute("dev")));
     }
     return out;
@@ -121,74 +107,6 @@ final class LibvirtDomainXml {
       result.add(pins.getOrDefault(v, unpinned));
     }
     return result;
-  }
-
-  /**
-   * One secure parser per thread, reset between documents: making one costs a service lookup and
-   * the parser's configuration (~1 ms), once per add_channels of each VM otherwise.
-   */
-  private static final ThreadLocal<DocumentBuilder> BUILDER =
-      ThreadLocal.withInitial(LibvirtDomainXml::newBuilder);
-
-  private static Document parseDocument(String xml) {
-    DocumentBuilder builder = BUILDER.get();
-    try {
-      builder.reset();
-      builder.setErrorHandler(QUIET);
-      return builder.parse(new InputSource(new StringReader(xml)));
-    } catch (SAXException e) {
-      throw new IllegalArgumentException("unreadable domain XML: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the domain XML: " + e.getMessage(), e);
-    }
-  }
-
-  private static DocumentBuilder newBuilder() {
-    try {
-      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-      factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
-      factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-      factory.setXIncludeAware(false);
-      factory.setExpandEntityReferences(false);
-      factory.setNamespaceAware(true);
-      return factory.newDocumentBuilder();
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("cannot set up a secure XML parser: " + e.getMessage(), e);
-    }
-  }
-
-  /** Fails on errors instead of printing them to stderr, as the JDK's default handler does. */
-  private static final ErrorHandler QUIET =
-      new ErrorHandler() {
-        @Override
-        public void warning(SAXParseException e) {}
-
-        @Override
-        public void error(SAXParseException e) throws SAXException {
-          throw e;
-        }
-
-        @Override
-        public void fatalError(SAXParseException e) throws SAXException {
-          throw e;
-        }
-      };
-
-  private static Element child(Element parent, String name) {
-    for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (isElement(n, name)) {
-        return (Element) n;
-      }
-    }
-    return null;
-  }
-
-  private static boolean isElement(Node n, String name) {
-    return n.getNodeType() == Node.ELEMENT_NODE
-        && n.getNamespaceURI() == null
-        && name.equals(n.getLocalName());
   }
 
   private static int count(String what, String text) {

@@ -1,13 +1,16 @@
 package io.vmpower.hal.linux.libvirt;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorException;
 import io.vmpower.core.hal.VmInfo;
 import io.vmpower.core.hal.VmInterface;
 import io.vmpower.core.hal.VmState;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -27,6 +30,13 @@ final class LibvirtDomains {
   private final String uri;
   private final boolean readOnly;
 
+  /**
+   * The channels last read from each domain's XML, with that XML: read again only when it changed.
+   */
+  private final Map<String, ParsedChannels> channels = new ConcurrentHashMap<>();
+
+  private record ParsedChannels(String xml, DomainChannels channels) {}
+
   LibvirtDomains(String uri, boolean readOnly) {
     this.uri = uri;
     this.readOnly = readOnly;
@@ -45,6 +55,37 @@ final class LibvirtDomains {
         return Optional.empty(); // undefined while we read it
       }
       throw e;
+    } finally {
+      free(domain);
+    }
+  }
+
+  /** The power channels of VM {@code name}'s XML (its live XML while it runs), or empty. */
+  Optional<DomainChannels> channels(Connect connect, String name)
+      throws LibvirtException, HypervisorException {
+    Domain domain = find(connect, name);
+    if (domain == null) {
+      channels.remove(name);
+      return Optional.empty();
+    }
+    try {
+      String xml = domain.getXMLDesc(0);
+      ParsedChannels last = channels.get(name);
+      if (last != null && last.xml.equals(xml)) {
+        return Optional.of(last.channels); // the same definition as last time
+      }
+      DomainChannels parsed = LibvirtChannelXml.parse(xml);
+      channels.put(name, new ParsedChannels(xml, parsed));
+      return Optional.of(parsed);
+    } catch (LibvirtException e) {
+      if (LibvirtErrors.noDomain(e)) {
+        channels.remove(name);
+        return Optional.empty(); // undefined while we read it
+      }
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new HypervisorException(
+          "cannot read the channels of VM '" + name + "' from its XML: " + e.getMessage(), e);
     } finally {
       free(domain);
     }

@@ -1,6 +1,7 @@
 package io.vmpower.hal.linux.libvirt;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.Hypervisor;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorException;
@@ -98,6 +99,14 @@ public final class LibvirtHypervisor implements Hypervisor {
   @Override
   public List<String> vmNames() throws HypervisorException {
     return call("cannot list VMs", domains::names);
+  }
+
+  @Override
+  public Optional<DomainChannels> powerChannels(String name) throws HypervisorException {
+    Objects.requireNonNull(name, "VM name");
+    return call(
+        "cannot read the channels of VM '" + name + "'",
+        connect -> domains.channels(connect, name));
   }
 
   @Override

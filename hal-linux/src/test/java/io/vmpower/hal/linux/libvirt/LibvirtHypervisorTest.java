@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vmpower.core.cpu.CpuSet;
+import io.vmpower.core.hal.DomainChannel;
+import io.vmpower.core.hal.DomainChannels;
 import io.vmpower.core.hal.HypervisorEvent;
 import io.vmpower.core.hal.HypervisorEvent.PinningChanged;
 import io.vmpower.core.hal.HypervisorEvent.VmChanged;
@@ -219,6 +221,38 @@ class LibvirtHypervisorTest {
     await().atMost(EVENT_WAIT).until(() -> events.contains(new VmChanged("off1")));
     assertEquals(
         List.of(new VmStopped("vm1"), new VmStarted("vm1"), new VmChanged("off1")), events);
+  }
+
+  @Test
+  void readsThePowerChannelsOfADomainAndOfOneDefinedLater() throws Exception {
+    LibvirtTestNode node = standardNode();
+    node.vm("ch1")
+        .vcpus(1)
+        .powerChannel(0, dir.resolve("ch/ch1.0"))
+        .powerChannel(1, dir.resolve("ch/ch1.1"))
+        .device(
+            "<channel type='unix'><source mode='bind' path='/tmp/p/ch1.x'/>"
+                + "<target type='virtio' name='virtio.serial.port.poweragent.x'/></channel>");
+    LibvirtHypervisor hypervisor = open(node);
+
+    DomainChannels ch1 = hypervisor.powerChannels("ch1").orElseThrow();
+    assertEquals(
+        List.of(
+            new DomainChannel(0, dir.resolve("ch/ch1.0")),
+            new DomainChannel(1, dir.resolve("ch/ch1.1"))),
+        ch1.channels());
+    assertEquals(1, ch1.problems().size(), ch1.problems().toString());
+    assertEquals(Optional.of(DomainChannels.NONE), hypervisor.powerChannels("vm1"));
+    assertEquals(Optional.empty(), hypervisor.powerChannels("nosuch"));
+
+    LibvirtTestNode later = LibvirtTestNode.withHostCpus(8);
+    later.vm("late").vcpus(1).powerChannel(3, dir.resolve("ch/late.3"));
+    String xml = later.xml();
+    connector.last().domainDefineXML(xml.substring(xml.indexOf("<domain"), xml.indexOf("</node>")));
+    await().atMost(EVENT_WAIT).until(() -> events.contains(new VmChanged("late")));
+    assertEquals(
+        List.of(new DomainChannel(3, dir.resolve("ch/late.3"))),
+        hypervisor.powerChannels("late").orElseThrow().channels());
   }
 
   @Test

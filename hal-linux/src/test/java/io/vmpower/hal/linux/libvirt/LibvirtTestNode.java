@@ -76,7 +76,7 @@ final class LibvirtTestNode {
     private String placement;
     private VmState state = VmState.RUNNING;
     private final Map<Integer, String> pins = new LinkedHashMap<>();
-    private final List<String> macs = new ArrayList<>();
+    private final StringBuilder devices = new StringBuilder();
 
     private Vm(String name) {
       this.name = name;
@@ -111,12 +111,28 @@ final class LibvirtTestNode {
       return this;
     }
 
+    /** A power channel as the seed's XML has it: port poweragent.N on a socket QEMU binds. */
+    Vm powerChannel(int n, Path socket) {
+      return device(
+          "<channel type='unix'><source mode='bind' path='"
+              + socket
+              + "'/><target type='virtio' name='virtio.serial.port.poweragent."
+              + n
+              + "'/></channel>");
+    }
+
+    /** Any element of {@code <devices>}, as written. */
+    Vm device(String xml) {
+      devices.append("      ").append(xml).append('\n');
+      return this;
+    }
+
     /**
      * An ethernet interface with this MAC (the test driver names its device testnetN while the
      * domain runs).
      */
     Vm iface(String mac) {
-      macs.add(mac);
+      device("<interface type='ethernet'><mac address='" + mac + "'/></interface>");
       return this;
     }
 
@@ -152,14 +168,8 @@ final class LibvirtTestNode {
         sb.append("    </cputune>\n");
       }
       sb.append("    <os><type>hvm</type></os>\n");
-      if (!macs.isEmpty()) {
-        sb.append("    <devices>\n");
-        for (String mac : macs) {
-          sb.append("      <interface type='ethernet'><mac address='")
-              .append(mac)
-              .append("'/></interface>\n");
-        }
-        sb.append("    </devices>\n");
+      if (devices.length() > 0) {
+        sb.append("    <devices>\n").append(devices).append("    </devices>\n");
       }
       sb.append("    <test:runstate>")
           .append(runstate(state))
