@@ -56,18 +56,20 @@ class SimulatedEnergyTest {
 
   @Test
   void theVcpuLoadsMakeTheirPcpusBusy() throws Exception {
-    // vm a: vCPU 0 on pCPU 2 at 50 %, vCPU 1 on pCPUs 0-1 at 40 % (20 % on each)
+    // vm a: vCPU 0 on pCPU 2 at 50 %, vCPU 1 at 40 % on pCPUs 0-1 (it runs on the fastest, the
+    // first of equals: pCPU 0)
     SimulatedHost h =
         host(
             "vms:\n  - name: a\n    vcpus: 2\n    pinning: [\"2\", \"0-1\"]\n"
                 + "    load: [50, 40]\n");
     h.setCpuBusy(3, 0.25); // no load on pCPU 3: the fraction set by hand
-    h.setCpuBusy(2, 0.9); // pCPU 2 has a loaded vCPU: its load wins
+    h.setCpuBusy(2, 0.3); // pCPU 2: the larger of its load and the fraction set
     assertEquals(0.5, h.cpuBusy(2), EPS);
-    assertEquals(0.2, h.cpuBusy(0), EPS);
+    assertEquals(0.4, h.cpuBusy(0), EPS);
+    assertEquals(0.0, h.cpuBusy(1), EPS);
     assertEquals(0.25, h.cpuBusy(3), EPS);
     h.advance(Duration.ofSeconds(10));
-    double p0 = 2 * (0.8 * IDLE + 0.2 * BUSY) + (0.5 * IDLE + 0.5 * BUSY);
+    double p0 = (0.6 * IDLE + 0.4 * BUSY) + IDLE + (0.5 * IDLE + 0.5 * BUSY);
     double p3 = 0.75 * IDLE + 0.25 * BUSY;
     assertEquals((p0 + p3) * 10, h.energyJoules(0), EPS);
     // at 1.2 GHz, 50 % of the nominal 2.6 GHz's work keeps pCPU 2 busy all the time
@@ -75,15 +77,15 @@ class SimulatedEnergyTest {
     assertEquals(1.0, h.cpuBusy(2), EPS);
     h.advance(Duration.ofSeconds(10));
     double low = h.energyModel().busyWatts(2, 3);
-    double p1 = 2 * (0.8 * IDLE + 0.2 * BUSY) + low;
+    double p1 = (0.6 * IDLE + 0.4 * BUSY) + IDLE + low;
     assertEquals((p0 + p3) * 10 + (p1 + p3) * 10, h.energyJoules(0), EPS);
     // the load gone, pCPU 2 is back to the fraction set by hand; a stopped VM loads nothing
     h.load("a", 0, 0);
-    assertEquals(0.9, h.cpuBusy(2), EPS);
+    assertEquals(0.3, h.cpuBusy(2), EPS);
     h.stopVm("a");
     assertEquals(0.0, h.cpuBusy(0), EPS);
     h.advance(Duration.ofSeconds(10));
-    double p2 = 2 * IDLE + (0.1 * IDLE + 0.9 * low) + p3;
+    double p2 = 2 * IDLE + (0.7 * IDLE + 0.3 * low) + p3;
     assertEquals((p0 + p3) * 10 + (p1 + p3) * 10 + p2 * 10, h.energyJoules(0), EPS);
   }
 
