@@ -37,9 +37,11 @@ check() { # name, command...
 
 cd "$work"
 mkfifo hostin
-# the built-in scenario, with vm1's vCPUs loaded so that the host attributes energy to it
-sed 's/^    channels: \[0, 1\]$/    channels: [0, 1]\n    load: [50, 50]/' \
+# the built-in scenario's host and VMs (not its day of load: vm2 stays idle), with vm1's vCPUs
+# loaded so that the host attributes energy to it
+sed '/^workloads:/,$d; s/^    channels: \[0, 1\]$/    channels: [0, 1]\n    load: [50, 50]/' \
   "$root/hal-sim/src/main/resources/io/vmpower/hal/sim/default-scenario.yaml" > scenario.yaml
+! grep -q '^workloads:' scenario.yaml || { echo "cannot drop the scenario's workloads" >&2; exit 1; }
 grep -q 'load: \[50, 50\]' scenario.yaml || { echo "cannot add vm1's load to the scenario" >&2; exit 1; }
 "$root/bin/vm-power-mgr" --sim scenario.yaml --channel-dir "$work/ch" --metrics-listen 127.0.0.1:0 \
   < hostin > host.out 2> host.err &
